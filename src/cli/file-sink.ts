@@ -1,0 +1,157 @@
+import { type FileHandle, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, extname, join } from 'node:path';
+import { addRange } from '../engine/ranges';
+import type { ByteRange, PieceSink, RemoteFile, SavedState } from '../engine/types';
+
+const RECORD_VERSION = 1;
+/** How often the resume record is rewritten while bytes arrive. */
+const SAVE_INTERVAL_MS = 1000;
+
+interface ResumeRecord extends SavedState {
+  version: number;
+  /** The final path the file gets once complete. */
+  path: string;
+}
+
+export interface FileSinkOptions {
+  url: string;
+  /** Explicit output path; otherwise the server's filename in `dir`. */
+  outPath: string | null;
+  dir: string;
+}
+
+/**
+ * Writes pieces at their offsets into a preallocated `<path>.part`, with a resume record `<path>.part.json`
+ * beside it listing the ranges on disk. The record is rewritten only after the bytes it lists were written,
+ * so it never claims bytes that are not there. The `.part` becomes `<path>` only when every byte is in.
+ */
+export class FileSink implements PieceSink {
+  readonly preferredWriteBytes = 1024 * 1024;
+  private file: FileHandle | null = null;
+  private path: string | null = null;
+  private remote: RemoteFile | null = null;
+  private done: ByteRange[] = [];
+  private lastSaveMs = 0;
+  private saving: Promise<void> = Promise.resolve();
+
+  constructor(private readonly o: FileSinkOptions) {}
+
+  /** Where the file is (or will be) once complete; null before the server was asked. */
+  get finalPath(): string | null {
+    return this.path;
+  }
+
+  async load(): Promise<SavedState | null> {
+    const record = await this.findRecord();
+    if (!record) return null;
+    this.path = record.path;
+    return { remote: record.remote, done: record.done };
+  }
+
+  async begin(remote: RemoteFile, done: readonly ByteRange[]): Promise<void> {
+    this.remote = remote;
+    this.done = [...done];
+    this.path ??= this.o.outPath ?? (await unusedPath(join(this.o.dir, remote.filename)));
+    const partPath = `${this.path}.part`;
+    if (done.length === 0) {
+      await this.file?.close();
+      this.file = await open(partPath, 'w+');
+      // Reserve the size up front: a full disk shows now, not at 90 %.
+      if (remote.size !== null) await this.file.truncate(remote.size);
+    } else {
+      this.file ??= await open(partPath, 'r+');
+    }
+    await this.save();
+  }
+
+  async write(offset: number, chunks: readonly Uint8Array[]): Promise<void> {
+    if (!this.file) throw new Error('write before begin');
+    let length = 0;
+    for (const chunk of chunks) length += chunk.byteLength;
+    await this.file.writev(chunks as Uint8Array[], offset);
+    this.done = addRange(this.done, { start: offset, end: offset + length - 1 });
+    const now = Date.now();
+    if (now - this.lastSaveMs >= SAVE_INTERVAL_MS) {
+      this.lastSaveMs = now;
+      this.saving = this.saving.then(() => this.save());
+      await this.saving;
+    }
+  }
+
+  async reset(): Promise<void> {
+    this.done = [];
+    await this.file?.truncate(0);
+  }
+
+  async finish(): Promise<void> {
+    if (!this.path) throw new Error('finish before begin');
+    await this.saving;
+    if (!this.file) this.file = await open(`${this.path}.part`, 'w+');
+    await this.file.sync();
+    await this.file.close();
+    this.file = null;
+    await rename(`${this.path}.part`, this.path);
+    await rm(`${this.path}.part.json`, { force: true });
+  }
+
+  /** Stops (pause, interrupt, failure): records what is on disk so the next run resumes from there. */
+  async close(): Promise<void> {
+    await this.saving;
+    if (this.file && this.remote) await this.save();
+    await this.file?.close();
+    this.file = null;
+  }
+
+  private async save(): Promise<void> {
+    if (!this.path || !this.remote || !this.file) return;
+    // The bytes must reach the disk before a record that lists them.
+    await this.file.datasync();
+    const record: ResumeRecord = { version: RECORD_VERSION, path: this.path, remote: this.remote, done: this.done };
+    const target = `${this.path}.part.json`;
+    await writeFile(`${target}.tmp`, JSON.stringify(record));
+    await rename(`${target}.tmp`, target);
+  }
+
+  private async findRecord(): Promise<ResumeRecord | null> {
+    const candidates = this.o.outPath
+      ? [`${this.o.outPath}.part.json`]
+      : (await readdir(this.o.dir)).filter((f) => f.endsWith('.part.json')).map((f) => join(this.o.dir, f));
+    for (const candidate of candidates) {
+      const record = await readRecord(candidate);
+      if (record && record.remote.url === this.o.url && (await exists(`${record.path}.part`))) return record;
+    }
+    return null;
+  }
+}
+
+async function readRecord(path: string): Promise<ResumeRecord | null> {
+  try {
+    const value = JSON.parse(await readFile(path, 'utf8')) as ResumeRecord;
+    const valid =
+      value.version === RECORD_VERSION &&
+      typeof value.path === 'string' &&
+      typeof value.remote?.url === 'string' &&
+      Array.isArray(value.done) &&
+      value.done.every((r) => Number.isSafeInteger(r.start) && Number.isSafeInteger(r.end) && r.start <= r.end);
+    return valid ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** `name.ext`, else `name (1).ext`, ... as browsers do, so a finished download is never overwritten. */
+async function unusedPath(path: string): Promise<string> {
+  const ext = extname(path);
+  const stem = basename(path, ext);
+  for (let n = 0; ; n++) {
+    const candidate = n === 0 ? path : join(dirname(path), `${stem} (${n})${ext}`);
+    if (!(await exists(candidate)) && !(await exists(`${candidate}.part`))) return candidate;
+  }
+}

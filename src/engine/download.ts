@@ -1,0 +1,228 @@
+import { AbortedError, DownloadError, ResourceChangedError } from './errors';
+import { openProbe, type ProbeOutcome } from './probe';
+import { RangeSession } from './range-session';
+import { subtractRanges, totalLength } from './ranges';
+import type { RequestContext } from './request';
+import { DEFAULT_RETRY, retryDelay } from './retry-policy';
+import { singleStream } from './single-stream';
+import { SpeedMeter } from './speed-meter';
+import type { DownloadOptions, DownloadResult, Progress, RemoteFile, SavedState } from './types';
+import { ifRangeValue, sameResource } from './validators';
+
+const MIB = 1024 * 1024;
+/** A changed file restarts the job; a file that keeps changing fails it. */
+const MAX_RESTARTS = 3;
+/** A connection that receives nothing this long is dropped and retried. */
+const READ_TIMEOUT_MS = 30_000;
+
+/**
+ * Downloads `options.url` into `options.sink`: probe, then parallel ranges (or one stream when the server
+ * has no ranges), resuming from whatever the sink already holds. Resolves when the sink holds every byte
+ * and has been finished; rejects with a DownloadError otherwise.
+ */
+export async function download(options: DownloadOptions): Promise<DownloadResult> {
+  const job = new AbortController();
+  const onAbort = () => job.abort(new AbortedError(options.signal?.reason));
+  if (options.signal?.aborted) onAbort();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  const ctx: RequestContext = {
+    fetcher: options.fetcher,
+    clock: options.clock,
+    headers: options.headers ?? {},
+    signal: job.signal,
+  };
+  const run = new DownloadRun(options, ctx);
+  const ticker = run.tick(job.signal);
+  try {
+    return await run.start();
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+    job.abort('finished');
+    await ticker;
+  }
+}
+
+class DownloadRun {
+  private readonly retry;
+  private readonly random: () => number;
+  private readonly meter = new SpeedMeter();
+  private doneBytes = 0;
+  private receivedBytes = 0;
+  private requests = 0;
+  private total: number | null = null;
+  private session: RangeSession | null = null;
+
+  constructor(
+    private readonly o: DownloadOptions,
+    private readonly ctx: RequestContext,
+  ) {
+    this.retry = { ...DEFAULT_RETRY, ...o.retry };
+    this.random = o.random ?? Math.random;
+  }
+
+  async start(): Promise<DownloadResult> {
+    let saved = await this.o.sink.load();
+    for (let restarts = 0; ; restarts++) {
+      try {
+        const remote = await this.attempt(saved);
+        return { remote, receivedBytes: this.receivedBytes, requests: this.requests };
+      } catch (error) {
+        if (this.ctx.signal.aborted) throw this.ctx.signal.reason;
+        if (!(error instanceof ResourceChangedError) || restarts >= MAX_RESTARTS) throw error;
+        this.o.onNotice?.({ type: 'restarted', reason: 'changed' });
+        await this.o.sink.reset();
+        saved = null;
+      }
+    }
+  }
+
+  /** Progress reports and the idle-connection watchdog, until the job ends. */
+  async tick(signal: AbortSignal): Promise<void> {
+    const intervalMs = this.o.progressIntervalMs ?? 250;
+    while (!signal.aborted) {
+      await this.o.clock.sleep(intervalMs, signal).catch(() => {});
+      const now = this.o.clock.now();
+      this.session?.abortIdle(now, READ_TIMEOUT_MS);
+      if (!signal.aborted) this.o.onProgress?.(this.progress(now));
+    }
+  }
+
+  progress(now: number): Progress {
+    const speed = this.meter.rate(now);
+    const left = this.total === null ? null : this.total - this.doneBytes;
+    return {
+      doneBytes: this.doneBytes,
+      totalBytes: this.total,
+      speedBytesPerSecond: speed,
+      etaMs: left !== null && speed > 0 ? (left / speed) * 1000 : null,
+      connections: this.session?.connections(now) ?? [],
+    };
+  }
+
+  private async attempt(saved: SavedState | null): Promise<RemoteFile> {
+    const savedSize = saved?.remote.size ?? null;
+    const done = saved && savedSize !== null ? saved.done : [];
+    const missing = savedSize !== null ? subtractRanges({ start: 0, end: savedSize - 1 }, done) : [];
+    const from = saved && savedSize !== null ? (missing[0]?.start ?? savedSize) : 0;
+    const url = saved?.remote.url ?? this.o.url;
+    this.doneBytes = totalLength(done);
+    this.total = savedSize;
+    if (saved && savedSize !== null && missing.length === 0) return this.finish(saved.remote);
+
+    const outcome = await this.openWithRetry(url, from, saved ? ifRangeValue(saved.remote) : null);
+    if (outcome.kind === 'unsatisfiable') {
+      if (from === 0 && (outcome.remote.size ?? 0) === 0) return this.finishEmpty(outcome.remote);
+      throw new ResourceChangedError(url, 'the resumed range is no longer satisfiable');
+    }
+    if (outcome.kind === 'whole' || outcome.remote.size === null || outcome.encoded) {
+      if (saved) {
+        outcome.response.body?.cancel().catch(() => {});
+        throw new ResourceChangedError(url, 'the server no longer serves the stored version as ranges');
+      }
+      return this.single(outcome);
+    }
+    const remote = saved ? this.checkResume(saved, outcome.remote) : outcome.remote;
+    const size = remote.size as number;
+    this.total = size;
+    await this.o.sink.begin(remote, done);
+    if (done.length > 0) this.o.onNotice?.({ type: 'resumed', doneBytes: this.doneBytes });
+    const todo = missing.length > 0 ? missing : [{ start: 0, end: size - 1 }];
+    this.session = new RangeSession({
+      ctx: this.ctx,
+      sink: this.o.sink,
+      remote: { ...remote, size },
+      missing: todo,
+      opened: outcome.response,
+      maxConnections: this.o.maxConnections,
+      minSplitBytes: Math.max(this.o.minSplitBytes ?? MIB, MIB),
+      retry: this.retry,
+      random: this.random,
+      onBytes: (bytes) => this.count(bytes),
+      onConnectionsLowered: (connections, status) =>
+        this.o.onNotice?.({ type: 'connections-lowered', connections, status }),
+      onRetry: (attempt, delayMs, error) =>
+        this.o.onNotice?.({ type: 'retrying', attempt, delayMs, error: error.message }),
+      countRequest: () => this.requests++,
+    });
+    try {
+      await this.session.run();
+    } finally {
+      this.session = null;
+    }
+    return this.finish(remote);
+  }
+
+  /** Same file as the stored pieces? Otherwise the job restarts from zero. */
+  private checkResume(saved: SavedState, probed: RemoteFile): RemoteFile {
+    const verdict = sameResource(saved.remote, probed);
+    if (!verdict.same) throw new ResourceChangedError(saved.remote.url, 'size or validator differs');
+    if (!verdict.verified) this.o.onNotice?.({ type: 'unverified-resume' });
+    return { ...saved.remote, finalUrl: probed.finalUrl };
+  }
+
+  private async single(outcome: Exclude<ProbeOutcome, { kind: 'unsatisfiable' }>): Promise<RemoteFile> {
+    const remote: RemoteFile = { ...outcome.remote, acceptRanges: false };
+    let opened = outcome.kind === 'whole' ? outcome.response : null;
+    if (!opened) outcome.response.body?.cancel().catch(() => {});
+    if (outcome.kind === 'ranges' && outcome.encoded) {
+      this.o.onNotice?.({ type: 'single-stream', reason: 'ranged responses are content-encoded' });
+      opened = null;
+    } else {
+      this.o.onNotice?.({ type: 'single-stream', reason: 'the server does not serve byte ranges' });
+    }
+    this.total = remote.size;
+    await this.o.sink.begin(remote, []);
+    const bytes = await singleStream({
+      ctx: this.ctx,
+      sink: this.o.sink,
+      remote,
+      retry: this.retry,
+      random: this.random,
+      opened,
+      onBytes: (n) => this.count(n),
+      onRestart: () => {
+        this.doneBytes = 0;
+        this.o.onNotice?.({ type: 'restarted', reason: 'no-ranges' });
+      },
+      countRequest: () => this.requests++,
+    });
+    return this.finish({ ...remote, size: bytes });
+  }
+
+  private async openWithRetry(url: string, from: number, ifRange: string | null): Promise<ProbeOutcome> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        this.requests++;
+        return await openProbe(this.ctx, url, from, ifRange);
+      } catch (error) {
+        if (this.ctx.signal.aborted) throw this.ctx.signal.reason;
+        if (!(error instanceof DownloadError) || error.scope === 'job' || attempt >= this.retry.attempts) {
+          throw error;
+        }
+        const retryAfterMs = 'retryAfterMs' in error ? (error.retryAfterMs as number | null) : null;
+        const delayMs = retryDelay(attempt, this.retry, this.random, retryAfterMs);
+        this.o.onNotice?.({ type: 'retrying', attempt, delayMs, error: error.message });
+        await this.o.clock.sleep(delayMs, this.ctx.signal);
+      }
+    }
+  }
+
+  /** An empty file answers 416 to `bytes=0-`: there is nothing to fetch. */
+  private async finishEmpty(remote: RemoteFile): Promise<RemoteFile> {
+    this.total = 0;
+    await this.o.sink.begin({ ...remote, size: 0 }, []);
+    return this.finish({ ...remote, size: 0 });
+  }
+
+  private async finish(remote: RemoteFile): Promise<RemoteFile> {
+    await this.o.sink.finish();
+    this.o.onProgress?.(this.progress(this.o.clock.now()));
+    return remote;
+  }
+
+  private count(bytes: number): void {
+    this.doneBytes += bytes;
+    this.receivedBytes += bytes;
+    this.meter.add(bytes, this.o.clock.now());
+  }
+}

@@ -1,0 +1,130 @@
+/**
+ * Download errors, classified by how far a failure reaches (after aria2's DlRetryEx / DlAbortEx):
+ * - 'request':    retry the same range after a backoff (network blip, 5xx, truncated body).
+ * - 'connection': give up this connection; the range goes back to the pool (server refused more connections).
+ * - 'job':        the download cannot succeed as asked; report it.
+ * Across contexts (worker, popup) errors are matched by `name` and `code`, never by instanceof.
+ */
+export type ErrorScope = 'request' | 'connection' | 'job';
+
+export type ErrorCode =
+  | 'HTTP_STATUS'
+  | 'NETWORK'
+  | 'TRUNCATED'
+  | 'BAD_CONTENT_RANGE'
+  | 'CONTENT_ENCODING'
+  | 'RESOURCE_CHANGED'
+  | 'NO_RANGES'
+  | 'STORAGE'
+  | 'ABORTED'
+  | 'RETRIES_EXHAUSTED';
+
+export class DownloadError extends Error {
+  override name = 'DownloadError';
+  constructor(
+    readonly code: ErrorCode,
+    readonly scope: ErrorScope,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** The server answered with a status the engine cannot use. */
+export class HttpStatusError extends DownloadError {
+  override name = 'HttpStatusError';
+  constructor(
+    readonly status: number,
+    readonly url: string,
+    /** Milliseconds the server asked us to wait (Retry-After), if any. */
+    readonly retryAfterMs: number | null = null,
+  ) {
+    super('HTTP_STATUS', scopeOfStatus(status), `GET ${url} answered HTTP ${status}`);
+  }
+}
+
+function scopeOfStatus(status: number): ErrorScope {
+  if (status === 408 || status === 425 || status === 429 || status >= 500) return 'request';
+  return 'job';
+}
+
+/** The request failed before or while the body streamed (reset, refused, DNS). */
+export class NetworkError extends DownloadError {
+  override name = 'NetworkError';
+  constructor(url: string, cause: unknown) {
+    super('NETWORK', 'request', `GET ${url} failed: ${describe(cause)}`, { cause });
+  }
+}
+
+/** The body ended before the bytes it promised. */
+export class TruncatedBodyError extends DownloadError {
+  override name = 'TruncatedBodyError';
+  constructor(url: string, expectedBytes: number, receivedBytes: number) {
+    super('TRUNCATED', 'request', `GET ${url} ended after ${receivedBytes} of ${expectedBytes} bytes`);
+  }
+}
+
+/** A 206 whose Content-Range does not match what was asked. */
+export class ContentRangeError extends DownloadError {
+  override name = 'ContentRangeError';
+  constructor(url: string, detail: string) {
+    super('BAD_CONTENT_RANGE', 'request', `GET ${url}: ${detail}`);
+  }
+}
+
+/** A ranged response carried a Content-Encoding: its bytes are not the file's bytes. */
+export class ContentEncodingError extends DownloadError {
+  override name = 'ContentEncodingError';
+  constructor(url: string, encoding: string) {
+    super('CONTENT_ENCODING', 'job', `GET ${url}: ranged response is ${encoding}-encoded`);
+  }
+}
+
+/** The file on the server is not the one whose pieces we hold (validator or size changed). */
+export class ResourceChangedError extends DownloadError {
+  override name = 'ResourceChangedError';
+  constructor(url: string, detail: string) {
+    super('RESOURCE_CHANGED', 'job', `${url} changed on the server: ${detail}`);
+  }
+}
+
+/** The server answered a ranged request with the whole file (200). */
+export class NoRangesError extends DownloadError {
+  override name = 'NoRangesError';
+  constructor(url: string) {
+    super('NO_RANGES', 'job', `GET ${url} ignored the Range header`);
+  }
+}
+
+/** The sink could not store a piece (disk full, quota exceeded). */
+export class StorageError extends DownloadError {
+  override name = 'StorageError';
+  constructor(cause: unknown) {
+    super('STORAGE', 'job', `could not store a piece: ${describe(cause)}`, { cause });
+  }
+}
+
+/** The caller aborted (pause or cancel). `reason` is the signal's reason. */
+export class AbortedError extends DownloadError {
+  override name = 'AbortedError';
+  constructor(readonly reason: unknown) {
+    super('ABORTED', 'job', `download stopped: ${describe(reason)}`);
+  }
+}
+
+/** A range failed more times than the retry policy allows. */
+export class RetriesExhaustedError extends DownloadError {
+  override name = 'RetriesExhaustedError';
+  constructor(attempts: number, last: DownloadError) {
+    super('RETRIES_EXHAUSTED', 'job', `gave up after ${attempts} attempts: ${last.message}`, { cause: last });
+  }
+}
+
+export function describe(value: unknown): string {
+  if (value instanceof Error) {
+    const cause = value.cause instanceof Error ? ` (${value.cause.message})` : '';
+    return `${value.message}${cause}`;
+  }
+  return String(value);
+}

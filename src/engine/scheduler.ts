@@ -1,0 +1,147 @@
+import type { ByteRange } from './types';
+
+/**
+ * Which connection fetches which bytes. Pure bookkeeping, no I/O.
+ *
+ * Work is either pending (nobody owns it) or claimed by one connection. A claim's `end` may shrink while its
+ * connection streams: a free connection takes the back part of the claim that will finish last, and the owner
+ * stops where the taker begins. So no connection is left alone with a long tail.
+ */
+export interface Claim {
+  readonly id: number;
+  readonly start: number;
+  /** Next byte the owner will receive. */
+  pos: number;
+  /** Last byte the owner may write; shrinks when another connection takes the back part. */
+  end: number;
+}
+
+export interface SplitHints {
+  /** Bytes per second the owner of a claim achieves now (0 when unknown). */
+  speedOf(claimId: number): number;
+  /** Bytes per second a new connection is expected to achieve (0 when unknown). */
+  expectedSpeed: number;
+  /** Do not split off less than this, unless the owner would finish far later than the taker (the tail). */
+  minSplitBytes: number;
+  /** Seconds a new request needs before its first byte arrives. */
+  startupSeconds: number;
+}
+
+/** A tail split must cut the expected finish time at least this much to be worth a new request. */
+const TAIL_GAIN = 1.5;
+const TAIL_MIN_BYTES = 16 * 1024;
+
+export class Scheduler {
+  private pending: ByteRange[];
+  private readonly claims = new Map<number, Claim>();
+  private nextId = 1;
+
+  constructor(missing: readonly ByteRange[]) {
+    this.pending = missing.map((r) => ({ ...r }));
+  }
+
+  get active(): readonly Claim[] {
+    return [...this.claims.values()];
+  }
+
+  /** True when nothing is pending and nothing is claimed: every byte is in. */
+  get finished(): boolean {
+    return this.pending.length === 0 && this.claims.size === 0;
+  }
+
+  get hasPending(): boolean {
+    return this.pending.length > 0;
+  }
+
+  /** Claims the first pending range, as is. */
+  claimPending(): Claim | null {
+    const range = this.pending.shift();
+    return range ? this.add(range) : null;
+  }
+
+  /**
+   * Work for a free connection: a pending range, else the back part of the claim expected to finish last.
+   * The split point gives both connections the same expected finish time (half and half when speeds are
+   * unknown), and never leaves the taker less than `minSplitBytes`.
+   */
+  claimWork(hints: SplitHints): Claim | null {
+    const fromPending = this.claimPending();
+    if (fromPending) return fromPending;
+    const victim = this.latestFinishing(hints);
+    if (!victim) return null;
+    const remaining = victim.end - victim.pos + 1;
+    const ownerSpeed = hints.speedOf(victim.id);
+    const takerSpeed = hints.expectedSpeed;
+    const takerShare =
+      ownerSpeed > 0 && takerSpeed > 0 ? takerSpeed / (ownerSpeed + takerSpeed) : 0.5;
+    const takeBytes = Math.floor(remaining * takerShare);
+    if (remaining - takeBytes < 1 || !worthSplitting(remaining, takeBytes, ownerSpeed, hints)) return null;
+    const splitAt = victim.end - takeBytes + 1;
+    const taken: ByteRange = { start: splitAt, end: victim.end };
+    victim.end = splitAt - 1;
+    return this.add(taken);
+  }
+
+  /** The owner received bytes up to (not including) `pos`. */
+  advance(claim: Claim, pos: number): void {
+    claim.pos = pos;
+  }
+
+  /** The server sent less than asked: the owner keeps up to `end`, the rest goes back to pending. */
+  truncate(claim: Claim, end: number): void {
+    if (end >= claim.end) return;
+    this.addPending({ start: end + 1, end: claim.end });
+    claim.end = end;
+  }
+
+  /** The owner is done with its claim: anything it did not receive goes back to pending. */
+  release(claim: Claim): void {
+    if (!this.claims.delete(claim.id)) return;
+    if (claim.pos <= claim.end) this.addPending({ start: claim.pos, end: claim.end });
+  }
+
+  /** Bytes not yet received, pending or claimed. */
+  remainingBytes(): number {
+    let bytes = 0;
+    for (const r of this.pending) bytes += r.end - r.start + 1;
+    for (const c of this.claims.values()) bytes += Math.max(0, c.end - c.pos + 1);
+    return bytes;
+  }
+
+  private latestFinishing(hints: SplitHints): Claim | null {
+    let best: Claim | null = null;
+    let bestScore = -1;
+    for (const claim of this.claims.values()) {
+      const remaining = claim.end - claim.pos + 1;
+      if (remaining <= 0) continue;
+      const speed = hints.speedOf(claim.id);
+      // Unknown speed ranks by size alone; a known speed ranks by expected seconds left.
+      const score = speed > 0 ? remaining / speed : remaining / Math.max(hints.expectedSpeed, 1);
+      if (score > bestScore) {
+        best = claim;
+        bestScore = score;
+      }
+    }
+    return best;
+  }
+
+  private add(range: ByteRange): Claim {
+    const claim: Claim = { id: this.nextId++, start: range.start, pos: range.start, end: range.end };
+    this.claims.set(claim.id, claim);
+    return claim;
+  }
+
+  private addPending(range: ByteRange): void {
+    this.pending.push(range);
+    this.pending.sort((a, b) => a.start - b.start);
+  }
+}
+
+function worthSplitting(remaining: number, takeBytes: number, ownerSpeed: number, hints: SplitHints): boolean {
+  if (takeBytes >= hints.minSplitBytes) return true;
+  // Near the end, a slow owner would hold up the finish: hand most of its rest to a faster connection.
+  if (takeBytes < TAIL_MIN_BYTES || ownerSpeed <= 0 || hints.expectedSpeed <= 0) return false;
+  const ownerSeconds = remaining / ownerSpeed;
+  const takerSeconds = takeBytes / hints.expectedSpeed + hints.startupSeconds;
+  return ownerSeconds > TAIL_GAIN * takerSeconds;
+}

@@ -1,0 +1,146 @@
+/**
+ * The engine's contracts with the outside world. Everything platform-specific (network, clock, storage)
+ * comes in through these interfaces, so the engine runs unchanged in a service worker, in Node and in tests.
+ */
+
+/** An inclusive byte range, as in HTTP: `{start: 0, end: 99}` is the first 100 bytes. */
+export interface ByteRange {
+  start: number;
+  end: number;
+}
+
+export interface HttpHeaders {
+  get(name: string): string | null;
+}
+
+export interface HttpRequest {
+  url: string;
+  headers: Record<string, string>;
+  signal: AbortSignal;
+}
+
+export interface HttpResponse {
+  status: number;
+  /** The URL that answered, after redirects. */
+  url: string;
+  headers: HttpHeaders;
+  /** Null only for bodiless responses. Reading it may reject (connection reset, truncated body). */
+  body: ReadableStream<Uint8Array> | null;
+}
+
+/** Performs one HTTP GET. Rejects only on network failure; any status resolves. */
+export type Fetcher = (request: HttpRequest) => Promise<HttpResponse>;
+
+export interface Clock {
+  now(): number;
+  /** Resolves after `ms`, or rejects with the signal's reason when it aborts first. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+/** What a probe learns about the remote file. */
+export interface RemoteFile {
+  url: string;
+  finalUrl: string;
+  /** Total size in bytes; null when the server does not say. */
+  size: number | null;
+  acceptRanges: boolean;
+  /** The ETag exactly as sent (including any W/ prefix), or null. */
+  etag: string | null;
+  lastModified: string | null;
+  mime: string | null;
+  /** Sanitised name, safe to hand to a file system or chrome.downloads. */
+  filename: string;
+}
+
+/** What a sink keeps between sessions so a job can resume. */
+export interface SavedState {
+  remote: RemoteFile;
+  /** Byte ranges already committed, sorted and non-overlapping. */
+  done: ByteRange[];
+}
+
+/**
+ * Where pieces go. Every write commits its bytes durably enough that `load()` in a later session may report
+ * them as done; `load()` must never report bytes that were not written.
+ */
+export interface PieceSink {
+  /** The state a previous session left, or null when there is none. */
+  load(): Promise<SavedState | null>;
+  /** Starts (or continues) storing `remote`. `done` is empty when starting from zero. */
+  begin(remote: RemoteFile, done: readonly ByteRange[]): Promise<void>;
+  /** Commits `chunks` (concatenated) at `offset`. Calls may run concurrently for disjoint ranges. */
+  write(offset: number, chunks: readonly Uint8Array[]): Promise<void>;
+  /** Forgets everything stored (the remote file changed); `begin` follows. */
+  reset(): Promise<void>;
+  /** Every byte is in: make the file whole (rename, assemble). */
+  finish(): Promise<void>;
+  /** Bytes per write the sink works best with (the engine batches up to this much per connection). */
+  readonly preferredWriteBytes: number;
+}
+
+export type ConnectionState = 'connecting' | 'receiving' | 'retrying';
+
+export interface ConnectionProgress {
+  id: number;
+  state: ConnectionState;
+  /** The range this connection currently owns. */
+  range: ByteRange;
+  /** Bytes of `range` received so far. */
+  receivedBytes: number;
+  speedBytesPerSecond: number;
+}
+
+export interface Progress {
+  doneBytes: number;
+  totalBytes: number | null;
+  speedBytesPerSecond: number;
+  /** Estimated time left; null when unknown. */
+  etaMs: number | null;
+  connections: ConnectionProgress[];
+}
+
+/** Things worth telling the user that are not errors. */
+export type DownloadNotice =
+  | { type: 'resumed'; doneBytes: number }
+  | { type: 'restarted'; reason: 'changed' | 'no-ranges' }
+  | { type: 'unverified-resume' }
+  | { type: 'single-stream'; reason: string }
+  | { type: 'connections-lowered'; connections: number; status: number }
+  | { type: 'retrying'; attempt: number; delayMs: number; error: string };
+
+export interface RetryOptions {
+  /** Attempts per range before the job fails (the first try included). */
+  attempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  factor: number;
+}
+
+export interface DownloadOptions {
+  url: string;
+  fetcher: Fetcher;
+  clock: Clock;
+  sink: PieceSink;
+  /** Most parallel connections for this download (the probe counts as one). */
+  maxConnections: number;
+  /** Pause or cancel: the promise rejects with AbortedError carrying the signal's reason; pieces stay. */
+  signal?: AbortSignal;
+  /** Extra request headers (never Range / If-Range: the engine owns those). */
+  headers?: Record<string, string>;
+  onProgress?: (progress: Progress) => void;
+  progressIntervalMs?: number;
+  onNotice?: (notice: DownloadNotice) => void;
+  retry?: Partial<RetryOptions>;
+  /** Source of randomness for backoff jitter; tests pass a fixed one. */
+  random?: () => number;
+  /** Smallest range worth handing to a new connection. Default and floor: 1 MiB (adaptive above it). */
+  minSplitBytes?: number;
+}
+
+export interface DownloadResult {
+  remote: RemoteFile;
+  /** Bytes written to the sink in this session. */
+  receivedBytes: number;
+  /** HTTP requests made in this session. */
+  requests: number;
+}
