@@ -106,7 +106,12 @@ export class FileSink implements PieceSink {
     if (!this.path || !this.remote || !this.file) return;
     // The bytes must reach the disk before a record that lists them.
     await this.file.datasync();
-    const record: ResumeRecord = { version: RECORD_VERSION, path: this.path, remote: this.remote, done: this.done };
+    const record: ResumeRecord = {
+      version: RECORD_VERSION,
+      path: this.path,
+      remote: this.remote,
+      done: this.done,
+    };
     const target = `${this.path}.part.json`;
     await writeFile(`${target}.tmp`, JSON.stringify(record));
     await rename(`${target}.tmp`, target);
@@ -132,7 +137,9 @@ async function readRecord(path: string): Promise<ResumeRecord | null> {
       typeof value.path === 'string' &&
       typeof value.remote?.url === 'string' &&
       Array.isArray(value.done) &&
-      value.done.every((r) => Number.isSafeInteger(r.start) && Number.isSafeInteger(r.end) && r.start <= r.end);
+      value.done.every(
+        (r) => Number.isSafeInteger(r.start) && Number.isSafeInteger(r.end) && r.start <= r.end,
+      );
     return valid ? value : null;
   } catch {
     return null;

@@ -6,7 +6,14 @@ import type { RequestContext } from './request';
 import { DEFAULT_RETRY, retryDelay } from './retry-policy';
 import { singleStream } from './single-stream';
 import { SpeedMeter } from './speed-meter';
-import type { DownloadOptions, DownloadResult, Progress, RemoteFile, SavedState } from './types';
+import type {
+  DownloadOptions,
+  DownloadResult,
+  HttpResponse,
+  Progress,
+  RemoteFile,
+  SavedState,
+} from './types';
 import { ifRangeValue, sameResource } from './validators';
 
 const MIB = 1024 * 1024;
@@ -51,6 +58,8 @@ class DownloadRun {
   private requests = 0;
   private total: number | null = null;
   private session: RangeSession | null = null;
+  /** What the last probe learned. */
+  private remote: RemoteFile | null = null;
 
   constructor(
     private readonly o: DownloadOptions,
@@ -62,15 +71,25 @@ class DownloadRun {
 
   async start(): Promise<DownloadResult> {
     let saved = await this.o.sink.load();
+    let brokenRanges: RemoteFile | null = null;
     for (let restarts = 0; ; restarts++) {
       try {
-        const remote = await this.attempt(saved);
+        const remote = brokenRanges ? await this.single(brokenRanges, null) : await this.attempt(saved);
         return { remote, receivedBytes: this.receivedBytes, requests: this.requests };
       } catch (error) {
         if (this.ctx.signal.aborted) throw this.ctx.signal.reason;
-        if (!(error instanceof ResourceChangedError) || restarts >= MAX_RESTARTS) throw error;
-        this.o.onNotice?.({ type: 'restarted', reason: 'changed' });
+        if (restarts >= MAX_RESTARTS || !(error instanceof DownloadError)) throw error;
+        if (error instanceof ResourceChangedError) {
+          this.o.onNotice?.({ type: 'restarted', reason: 'changed' });
+        } else if (isBrokenRanges(error) && this.remote && !brokenRanges) {
+          // The server's ranged answers cannot be trusted; its plain answer still can.
+          brokenRanges = this.remote;
+          this.o.onNotice?.({ type: 'single-stream', reason: error.message });
+        } else {
+          throw error;
+        }
         await this.o.sink.reset();
+        this.doneBytes = 0;
         saved = null;
       }
     }
@@ -119,9 +138,16 @@ class DownloadRun {
         outcome.response.body?.cancel().catch(() => {});
         throw new ResourceChangedError(url, 'the server no longer serves the stored version as ranges');
       }
-      return this.single(outcome);
+      const reusable = outcome.kind === 'whole';
+      if (!reusable) outcome.response.body?.cancel().catch(() => {});
+      this.o.onNotice?.({
+        type: 'single-stream',
+        reason: reusable ? 'the server does not serve byte ranges' : 'ranged responses are content-encoded',
+      });
+      return this.single(outcome.remote, reusable ? outcome.response : null);
     }
     const remote = saved ? this.checkResume(saved, outcome.remote) : outcome.remote;
+    this.remote = remote;
     const size = remote.size as number;
     this.total = size;
     await this.o.sink.begin(remote, done);
@@ -133,6 +159,7 @@ class DownloadRun {
       remote: { ...remote, size },
       missing: todo,
       opened: outcome.response,
+      openedEnd: outcome.end,
       maxConnections: this.o.maxConnections,
       minSplitBytes: Math.max(this.o.minSplitBytes ?? MIB, MIB),
       retry: this.retry,
@@ -160,16 +187,9 @@ class DownloadRun {
     return { ...saved.remote, finalUrl: probed.finalUrl };
   }
 
-  private async single(outcome: Exclude<ProbeOutcome, { kind: 'unsatisfiable' }>): Promise<RemoteFile> {
-    const remote: RemoteFile = { ...outcome.remote, acceptRanges: false };
-    let opened = outcome.kind === 'whole' ? outcome.response : null;
-    if (!opened) outcome.response.body?.cancel().catch(() => {});
-    if (outcome.kind === 'ranges' && outcome.encoded) {
-      this.o.onNotice?.({ type: 'single-stream', reason: 'ranged responses are content-encoded' });
-      opened = null;
-    } else {
-      this.o.onNotice?.({ type: 'single-stream', reason: 'the server does not serve byte ranges' });
-    }
+  /** One connection for the whole file: `opened` is the probe's 200, else a fresh request is made. */
+  private async single(probed: RemoteFile, opened: HttpResponse | null): Promise<RemoteFile> {
+    const remote: RemoteFile = { ...probed, acceptRanges: false };
     this.total = remote.size;
     await this.o.sink.begin(remote, []);
     const bytes = await singleStream({
@@ -225,4 +245,8 @@ class DownloadRun {
     this.receivedBytes += bytes;
     this.meter.add(bytes, this.o.clock.now());
   }
+}
+
+function isBrokenRanges(error: DownloadError): boolean {
+  return error.code === 'NO_RANGES' || error.code === 'BAD_CONTENT_RANGE';
 }

@@ -65,11 +65,11 @@ export class TruncatedBodyError extends DownloadError {
   }
 }
 
-/** A 206 whose Content-Range does not match what was asked. */
+/** A 206 whose Content-Range does not match what was asked: the server's ranges cannot be trusted. */
 export class ContentRangeError extends DownloadError {
   override name = 'ContentRangeError';
   constructor(url: string, detail: string) {
-    super('BAD_CONTENT_RANGE', 'request', `GET ${url}: ${detail}`);
+    super('BAD_CONTENT_RANGE', 'job', `GET ${url}: ${detail}`);
   }
 }
 

@@ -1,12 +1,19 @@
-import { chooseFilename } from './filename';
 import { parseContentRange } from './content-range';
 import { ContentRangeError } from './errors';
+import { chooseFilename } from './filename';
 import { type RequestContext, rangeHeaders, send, statusError } from './request';
 import type { HttpResponse, RemoteFile } from './types';
 
 export type ProbeOutcome =
   /** 206: ranges work; `response` streams the file from the asked offset. */
-  | { kind: 'ranges'; remote: RemoteFile; response: HttpResponse; start: number; encoded: boolean }
+  | {
+      kind: 'ranges';
+      remote: RemoteFile;
+      response: HttpResponse;
+      start: number;
+      end: number;
+      encoded: boolean;
+    }
   /** 200: the whole file, no ranges (or If-Range failed). */
   | { kind: 'whole'; remote: RemoteFile; response: HttpResponse }
   /** 416: nothing at that offset; `size` is the server's total. */
@@ -41,7 +48,8 @@ export async function openProbe(
   const encoding = response.headers.get('content-encoding');
   const encoded = encoding !== null && encoding.trim().toLowerCase() !== 'identity';
   const remote = describeRemote(url, response, parsed.total !== null && !encoded);
-  return { kind: 'ranges', remote: { ...remote, size: encoded ? null : parsed.total }, response, start, encoded };
+  const size = encoded ? null : parsed.total;
+  return { kind: 'ranges', remote: { ...remote, size }, response, start, end: parsed.end, encoded };
 }
 
 function describeRemote(url: string, response: HttpResponse, acceptRanges: boolean): RemoteFile {
@@ -59,7 +67,11 @@ function describeRemote(url: string, response: HttpResponse, acceptRanges: boole
     etag: h.get('etag'),
     lastModified: h.get('last-modified'),
     mime,
-    filename: chooseFilename({ contentDisposition: h.get('content-disposition'), url: response.url || url, mime }),
+    filename: chooseFilename({
+      contentDisposition: h.get('content-disposition'),
+      url: response.url || url,
+      mime,
+    }),
   };
 }
 

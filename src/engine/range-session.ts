@@ -1,5 +1,6 @@
 import { checkRangeResponse } from './content-range';
 import {
+  ContentRangeError,
   DownloadError,
   HttpStatusError,
   NetworkError,
@@ -13,16 +14,24 @@ import { type RequestContext, rangeHeaders, send, statusError } from './request'
 import { retryDelay } from './retry-policy';
 import { type Claim, Scheduler } from './scheduler';
 import { SpeedMeter } from './speed-meter';
-import type { ByteRange, ConnectionProgress, HttpResponse, PieceSink, RemoteFile, RetryOptions } from './types';
-import { ifRangeValue } from './validators';
+import type {
+  ByteRange,
+  ConnectionProgress,
+  HttpResponse,
+  PieceSink,
+  RemoteFile,
+  RetryOptions,
+} from './types';
+import { ifRangeValue, isWeakEtag } from './validators';
 
 export interface RangeSessionOptions {
   ctx: RequestContext;
   sink: PieceSink;
   remote: RemoteFile & { size: number };
   missing: ByteRange[];
-  /** The probe's response, streaming from missing[0].start. */
+  /** The probe's response, streaming from missing[0].start to `openedEnd`. */
   opened: HttpResponse;
+  openedEnd: number;
   maxConnections: number;
   minSplitBytes: number;
   retry: RetryOptions;
@@ -75,6 +84,7 @@ export class RangeSession {
   async run(): Promise<void> {
     const first = this.scheduler.claimPending();
     const runs: Promise<void>[] = [];
+    if (first) this.scheduler.truncate(first, this.o.openedEnd);
     if (first) runs.push(this.runWorker(first, this.o.opened));
     else this.o.opened.body?.cancel().catch(() => {});
     while (runs.length < this.allowed) runs.push(this.runWorker(null, null));
@@ -224,11 +234,14 @@ export class RangeSession {
           this.o.onBytes(bytes);
         },
       });
-      if (end <= claim.end) throw new TruncatedBodyError(this.segmentUrl, claim.end - startPos + 1, end - startPos);
+      if (end <= claim.end)
+        throw new TruncatedBodyError(this.segmentUrl, claim.end - startPos + 1, end - startPos);
       return true;
     } catch (error) {
       if (controller.signal.aborted && !ctx.signal.aborted) throw controller.signal.reason;
-      throw error;
+      if (ctx.signal.aborted || error instanceof DownloadError) throw error;
+      // The body stream failed mid-way (reset, truncated chunk): a network error, worth a retry.
+      throw new NetworkError(this.segmentUrl, error);
     } finally {
       controller.abort('done');
     }
@@ -269,6 +282,19 @@ export class RangeSession {
       this.scheduler.truncate(claim, end);
     } catch (error) {
       response.body?.cancel().catch(() => {});
+      const sameTag = remote.etag !== null && response.headers.get('etag') === remote.etag;
+      // Same strong validator, different total: the server is inconsistent, not the file changed.
+      if (
+        error instanceof ResourceChangedError &&
+        sameTag &&
+        remote.etag !== null &&
+        !isWeakEtag(remote.etag)
+      ) {
+        throw new ContentRangeError(
+          url,
+          `Content-Range total contradicts the file's size (${error.message})`,
+        );
+      }
       throw error;
     }
     return response;

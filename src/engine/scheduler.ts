@@ -72,8 +72,7 @@ export class Scheduler {
     const remaining = victim.end - victim.pos + 1;
     const ownerSpeed = hints.speedOf(victim.id);
     const takerSpeed = hints.expectedSpeed;
-    const takerShare =
-      ownerSpeed > 0 && takerSpeed > 0 ? takerSpeed / (ownerSpeed + takerSpeed) : 0.5;
+    const takerShare = ownerSpeed > 0 && takerSpeed > 0 ? takerSpeed / (ownerSpeed + takerSpeed) : 0.5;
     const takeBytes = Math.floor(remaining * takerShare);
     if (remaining - takeBytes < 1 || !worthSplitting(remaining, takeBytes, ownerSpeed, hints)) return null;
     const splitAt = victim.end - takeBytes + 1;
@@ -137,7 +136,12 @@ export class Scheduler {
   }
 }
 
-function worthSplitting(remaining: number, takeBytes: number, ownerSpeed: number, hints: SplitHints): boolean {
+function worthSplitting(
+  remaining: number,
+  takeBytes: number,
+  ownerSpeed: number,
+  hints: SplitHints,
+): boolean {
   if (takeBytes >= hints.minSplitBytes) return true;
   // Near the end, a slow owner would hold up the finish: hand most of its rest to a faster connection.
   if (takeBytes < TAIL_MIN_BYTES || ownerSpeed <= 0 || hints.expectedSpeed <= 0) return false;

@@ -1,4 +1,4 @@
-import { DownloadError, RetriesExhaustedError, TruncatedBodyError } from './errors';
+import { DownloadError, NetworkError, RetriesExhaustedError, TruncatedBodyError } from './errors';
 import { pump } from './pump';
 import { type RequestContext, rangeHeaders, send, statusError } from './request';
 import { retryDelay } from './retry-policy';
@@ -37,9 +37,10 @@ export async function singleStream(options: SingleStreamOptions): Promise<number
       });
       if (size !== null && end < size) throw new TruncatedBodyError(remote.finalUrl, size, end);
       return end;
-    } catch (error) {
+    } catch (caught) {
       if (ctx.signal.aborted) throw ctx.signal.reason;
-      if (!(error instanceof DownloadError) || error.scope === 'job') throw error;
+      const error = caught instanceof DownloadError ? caught : new NetworkError(remote.finalUrl, caught);
+      if (error.scope === 'job') throw error;
       if (attempt >= retry.attempts) throw new RetriesExhaustedError(attempt, error);
       options.onRestart(error);
       await sink.reset();

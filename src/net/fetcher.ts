@@ -15,6 +15,11 @@ export function createFetcher(fetchImpl: typeof fetch = globalThis.fetch.bind(gl
       credentials: 'include',
       redirect: 'follow',
     });
-    return { status: response.status, url: response.url || url, headers: response.headers, body: response.body };
+    return {
+      status: response.status,
+      url: response.url || url,
+      headers: response.headers,
+      body: response.body,
+    };
   };
 }
