@@ -5,7 +5,7 @@ import { probe } from '../engine/probe';
 import type { DownloadNotice, Progress } from '../engine/types';
 import { createFetcher } from '../net/fetcher';
 import { systemClock } from '../shared/system-clock';
-import { type Command, parseCommand, USAGE, UsageError } from './args';
+import { type Command, parseCommand, USAGE } from './args';
 import { FileSink } from './file-sink';
 import { formatBytes, formatProgress } from './format';
 

@@ -2,7 +2,7 @@ import { AbortedError, DownloadError, ResourceChangedError } from './errors';
 import { openProbe, type ProbeOutcome } from './probe';
 import { RangeSession } from './range-session';
 import { subtractRanges, totalLength } from './ranges';
-import type { RequestContext } from './request';
+import type { RangeSpec, RequestContext } from './request';
 import { DEFAULT_RETRY, retryDelay } from './retry-policy';
 import { singleStream } from './single-stream';
 import { SpeedMeter } from './speed-meter';
@@ -122,13 +122,19 @@ class DownloadRun {
     const savedSize = saved?.remote.size ?? null;
     const done = saved && savedSize !== null ? saved.done : [];
     const missing = savedSize !== null ? subtractRanges({ start: 0, end: savedSize - 1 }, done) : [];
+    // Resuming asks for the first gap only, so no stored byte is fetched again.
     const from = saved && savedSize !== null ? (missing[0]?.start ?? savedSize) : 0;
+    const to = saved && savedSize !== null ? (missing[0]?.end ?? null) : null;
     const url = saved?.remote.url ?? this.o.url;
     this.doneBytes = totalLength(done);
     this.total = savedSize;
     if (saved && savedSize !== null && missing.length === 0) return this.finish(saved.remote);
 
-    const outcome = await this.openWithRetry(url, from, saved ? ifRangeValue(saved.remote) : null);
+    const outcome = await this.openWithRetry(
+      url,
+      { start: from, end: to },
+      saved ? ifRangeValue(saved.remote) : null,
+    );
     if (outcome.kind === 'unsatisfiable') {
       if (from === 0 && (outcome.remote.size ?? 0) === 0) return this.finishEmpty(outcome.remote);
       throw new ResourceChangedError(url, 'the resumed range is no longer satisfiable');
@@ -209,11 +215,11 @@ class DownloadRun {
     return this.finish({ ...remote, size: bytes });
   }
 
-  private async openWithRetry(url: string, from: number, ifRange: string | null): Promise<ProbeOutcome> {
+  private async openWithRetry(url: string, range: RangeSpec, ifRange: string | null): Promise<ProbeOutcome> {
     for (let attempt = 1; ; attempt++) {
       try {
         this.requests++;
-        return await openProbe(this.ctx, url, from, ifRange);
+        return await openProbe(this.ctx, url, range, ifRange);
       } catch (error) {
         if (this.ctx.signal.aborted) throw this.ctx.signal.reason;
         if (!(error instanceof DownloadError) || error.scope === 'job' || attempt >= this.retry.attempts) {

@@ -1,7 +1,7 @@
 import { parseContentRange } from './content-range';
 import { ContentRangeError } from './errors';
 import { chooseFilename } from './filename';
-import { type RequestContext, rangeHeaders, send, statusError } from './request';
+import { type RangeSpec, type RequestContext, rangeHeaders, send, statusError } from './request';
 import type { HttpResponse, RemoteFile } from './types';
 
 export type ProbeOutcome =
@@ -26,10 +26,11 @@ export type ProbeOutcome =
 export async function openProbe(
   ctx: RequestContext,
   url: string,
-  start: number,
+  range: RangeSpec,
   ifRange: string | null,
 ): Promise<ProbeOutcome> {
-  const response = await send(ctx, url, rangeHeaders(ctx.headers, { start, end: null }, ifRange), ctx.signal);
+  const { start } = range;
+  const response = await send(ctx, url, rangeHeaders(ctx.headers, range, ifRange), ctx.signal);
   if (response.status === 416) {
     response.body?.cancel().catch(() => {});
     const parsed = parseContentRange(response.headers.get('content-range'));
@@ -77,7 +78,7 @@ function describeRemote(url: string, response: HttpResponse, acceptRanges: boole
 
 /** Learns what the server says about `url` without downloading it. */
 export async function probe(ctx: RequestContext, url: string): Promise<RemoteFile> {
-  const outcome = await openProbe(ctx, url, 0, null);
+  const outcome = await openProbe(ctx, url, { start: 0, end: null }, null);
   if (outcome.kind !== 'unsatisfiable') outcome.response.body?.cancel().catch(() => {});
   return outcome.remote;
 }
