@@ -5,7 +5,7 @@ import type { ByteRange, PieceSink, RemoteFile, SavedState } from '../engine/typ
 
 const RECORD_VERSION = 1;
 /** How often the resume record is rewritten while bytes arrive. */
-const SAVE_INTERVAL_MS = 1000;
+const SAVE_INTERVAL_MS = 2000;
 
 interface ResumeRecord extends SavedState {
   version: number;
@@ -73,8 +73,8 @@ export class FileSink implements PieceSink {
     const now = Date.now();
     if (now - this.lastSaveMs >= SAVE_INTERVAL_MS) {
       this.lastSaveMs = now;
-      this.saving = this.saving.then(() => this.save());
-      await this.saving;
+      // In the background: a sync of the .part must not stall the streams. A failed save only costs a re-fetch.
+      this.saving = this.saving.then(() => this.save()).catch(() => {});
     }
   }
 
@@ -87,7 +87,6 @@ export class FileSink implements PieceSink {
     if (!this.path) throw new Error('finish before begin');
     await this.saving;
     if (!this.file) this.file = await open(`${this.path}.part`, 'w+');
-    await this.file.sync();
     await this.file.close();
     this.file = null;
     await rename(`${this.path}.part`, this.path);
@@ -104,13 +103,14 @@ export class FileSink implements PieceSink {
 
   private async save(): Promise<void> {
     if (!this.path || !this.remote || !this.file) return;
-    // The bytes must reach the disk before a record that lists them.
+    // The bytes must reach the disk before a record that lists them: list only what was written before the sync.
+    const done = this.done;
     await this.file.datasync();
     const record: ResumeRecord = {
       version: RECORD_VERSION,
       path: this.path,
       remote: this.remote,
-      done: this.done,
+      done,
     };
     const target = `${this.path}.part.json`;
     await writeFile(`${target}.tmp`, JSON.stringify(record));

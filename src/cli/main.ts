@@ -130,4 +130,5 @@ function describeNotice(notice: DownloadNotice): string {
   }
 }
 
-process.exitCode = await main(process.argv.slice(2));
+// Exit at once: lingering keep-alive sockets must not hold the finished download up.
+process.exit(await main(process.argv.slice(2)));

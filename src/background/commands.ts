@@ -1,0 +1,46 @@
+import type { Snapshot } from '../shared/job-view';
+import type { Message } from '../shared/protocol';
+import type { JobId } from '../store/schema';
+import type { JobManager } from './job-manager';
+import { getSettings, saveSettings } from './settings-cache';
+import { clearSkipped } from './skipped';
+import type { SnapshotHub } from './snapshots';
+
+export interface CommandDeps {
+  manager: () => Promise<JobManager>;
+  snapshot: () => Promise<Snapshot>;
+  hub: SnapshotHub;
+}
+
+/** Answers the worker's messages (already checked for sender and payload by `listen`). */
+export async function handleCommand(message: Message, deps: CommandDeps): Promise<unknown> {
+  switch (message.type) {
+    case 'jobs/list':
+      return deps.snapshot();
+    case 'job/pause':
+      return (await deps.manager()).pause(message.jobId as JobId);
+    case 'job/resume':
+      return (await deps.manager()).resume(message.jobId as JobId);
+    case 'job/cancel':
+      return (await deps.manager()).cancel(message.jobId as JobId);
+    case 'job/retry':
+      return (await deps.manager()).retry(message.jobId as JobId);
+    case 'job/remove':
+      return (await deps.manager()).remove(message.jobId as JobId);
+    case 'skipped/clear':
+      await clearSkipped();
+      deps.hub.changed();
+      return null;
+    case 'settings/get':
+      return getSettings();
+    case 'settings/set':
+      return saveSettings(message.settings);
+    case 'offscreen/assemble':
+    case 'offscreen/revoke':
+      throw new Error(`${message.type} is for the offscreen document`);
+    default: {
+      const _exhaustive: never = message;
+      return _exhaustive;
+    }
+  }
+}

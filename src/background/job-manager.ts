@@ -1,0 +1,202 @@
+import { type JobEvent, serializeError, transition } from '../shared/job-state';
+import type { Settings } from '../shared/settings';
+import { deleteJob, getJob, listJobs, putJob, updateJob } from '../store/jobs';
+import { clearPieces } from '../store/pieces';
+import { type JobId, type JobRecord, newJobId, type Store } from '../store/schema';
+import { type LiveJob, runJob } from './job-runner';
+import { addRefererRule, removeRefererRule } from './referer';
+import { Saver } from './saver';
+
+/** Applies one state-machine event to a stored job; resolves to the updated job, or null if not accepted. */
+export type ApplyEvent = (id: JobId, event: JobEvent) => Promise<JobRecord | null>;
+
+export interface NewJob {
+  url: string;
+  referrer: string | null;
+  origin: JobRecord['origin'];
+  filename: string;
+  sizeBytes: number | null;
+}
+
+export interface ManagerDeps {
+  settings: () => Promise<Settings>;
+  /** Something users can see changed (state, progress, notes). */
+  onChange: () => void;
+  /** Gives a download back to the browser's own downloader. */
+  handToBrowser: (url: string) => Promise<unknown>;
+}
+
+/** The queue: at most `concurrentDownloads` jobs fetch at once, in the order they were added. */
+export class JobManager {
+  readonly live = new Map<JobId, LiveJob>();
+  private readonly saver: Saver;
+  private pumping: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly db: Store,
+    private readonly deps: ManagerDeps,
+  ) {
+    this.saver = new Saver(db, this.apply);
+  }
+
+  /** True while the worker must stay awake. */
+  get busy(): boolean {
+    return this.live.size > 0 || this.saver.busy;
+  }
+
+  readonly apply: ApplyEvent = async (id, event) => {
+    let accepted = false;
+    const job = await updateJob(this.db, id, (current) => {
+      const state = transition(current.state, event);
+      accepted = state !== null;
+      return state ? { ...current, state } : null;
+    });
+    if (accepted) this.deps.onChange();
+    return accepted && job ? job : null;
+  };
+
+  async add(input: NewJob): Promise<JobId> {
+    const id = newJobId();
+    await putJob(this.db, {
+      ...input,
+      id,
+      createdAt: Date.now(),
+      state: { status: 'queued' },
+      remote: null,
+      done: [],
+      note: null,
+    });
+    this.deps.onChange();
+    await this.pump();
+    return id;
+  }
+
+  async pause(id: JobId): Promise<void> {
+    if (await this.apply(id, { type: 'pause' })) this.live.get(id)?.controller.abort('pause');
+  }
+
+  async resume(id: JobId): Promise<void> {
+    if (await this.apply(id, { type: 'resume' })) await this.pump();
+  }
+
+  async retry(id: JobId): Promise<void> {
+    if (await this.apply(id, { type: 'retry' })) await this.pump();
+  }
+
+  async cancel(id: JobId): Promise<void> {
+    const before = await getJob(this.db, id);
+    if (!before || !(await this.apply(id, { type: 'cancel' }))) return;
+    const live = this.live.get(id);
+    if (live)
+      live.controller.abort('cancel'); // the run's end deletes the pieces
+    else await clearPieces(this.db, id);
+    await this.saver.cancel(before);
+  }
+
+  /** Forgets a job that is not active (its pieces too). */
+  async remove(id: JobId): Promise<void> {
+    const job = await getJob(this.db, id);
+    if (!job || this.live.has(id) || job.state.status === 'completing') return;
+    if (job.state.status === 'queued') return;
+    await deleteJob(this.db, id);
+    this.deps.onChange();
+  }
+
+  onDownloadChanged(delta: chrome.downloads.DownloadDelta): Promise<void> {
+    return this.saver.onChanged(delta);
+  }
+
+  /** After the worker (re)starts: jobs it was fetching go back to the queue, saves under way are picked up. */
+  async restore(): Promise<void> {
+    for (const job of await listJobs(this.db)) {
+      if (job.state.status === 'running') await this.apply(job.id, { type: 'interrupted' });
+      if (job.state.status === 'completing' && !(await this.saver.restore(job))) await this.save(job);
+    }
+    await this.pump();
+  }
+
+  /** Starts queued jobs while there are free slots. Serialised, so two pumps never start the same job. */
+  pump(): Promise<void> {
+    this.pumping = this.pumping.then(() => this.startQueued()).catch(() => {});
+    return this.pumping;
+  }
+
+  private async startQueued(): Promise<void> {
+    const settings = await this.deps.settings();
+    for (const job of await listJobs(this.db)) {
+      if (this.live.size >= settings.concurrentDownloads) break;
+      if (job.state.status !== 'queued') continue;
+      const started = await this.apply(job.id, { type: 'start' });
+      if (!started) continue;
+      const live: LiveJob = { controller: new AbortController(), progress: null };
+      this.live.set(job.id, live);
+      void this.run(started, live, settings.connectionsPerDownload);
+    }
+    this.deps.onChange();
+  }
+
+  private async run(job: JobRecord, live: LiveJob, maxConnections: number): Promise<void> {
+    await addRefererRule(job.id, job.url, job.referrer).catch(() => {});
+    const outcome = await runJob(this.db, job, live, {
+      maxConnections,
+      onProgress: this.deps.onChange,
+      onNote: (note) => void updateJob(this.db, job.id, (j) => ({ ...j, note })).then(this.deps.onChange),
+    });
+    await removeRefererRule(job.id);
+    this.live.delete(job.id);
+    try {
+      await this.settle(job.id, outcome);
+    } finally {
+      this.deps.onChange();
+      void this.pump();
+    }
+  }
+
+  private async settle(id: JobId, outcome: Awaited<ReturnType<typeof runJob>>): Promise<void> {
+    switch (outcome.kind) {
+      case 'fetched': {
+        const job = await this.apply(id, { type: 'fetched' });
+        if (job) await this.save(job);
+        return;
+      }
+      case 'stopped':
+        if ((await getJob(this.db, id))?.state.status === 'cancelled') await clearPieces(this.db, id);
+        return;
+      case 'no-ranges':
+        return this.handBack(id, 'the server does not support byte ranges');
+      case 'failed': {
+        const job = await getJob(this.db, id);
+        const error = serializeError(outcome.error);
+        // Nothing stored yet: the browser's own downloader gets its chance, once.
+        if (job && job.done.length === 0)
+          return this.handBack(id, `the accelerated download failed: ${error.message}`);
+        await this.apply(id, { type: 'fail', error });
+        return;
+      }
+      default: {
+        const _exhaustive: never = outcome;
+        return _exhaustive;
+      }
+    }
+  }
+
+  private async save(job: JobRecord): Promise<void> {
+    try {
+      await this.saver.save(job);
+    } catch (error) {
+      await this.apply(job.id, { type: 'fail', error: serializeError(error) });
+    }
+  }
+
+  private async handBack(id: JobId, reason: string): Promise<void> {
+    const job = await this.apply(id, { type: 'hand-back', reason });
+    if (!job) return;
+    await clearPieces(this.db, id);
+    await this.deps.handToBrowser(job.url).catch((error: unknown) => {
+      void updateJob(this.db, id, (j) => ({
+        ...j,
+        note: `the browser could not start it: ${String(error)}`,
+      }));
+    });
+  }
+}

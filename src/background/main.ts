@@ -1,0 +1,91 @@
+/**
+ * The service worker: wiring only. Every listener is registered synchronously at the top level, so events
+ * that wake the worker reach it; each then waits for the store and the job manager.
+ */
+import { listen } from '../shared/messenger';
+import { isOwnSender, SNAPSHOT_PORT, WORKER_MESSAGES } from '../shared/protocol';
+import { openStore } from '../store/schema';
+import { handleCommand } from './commands';
+import { createMenu, MENU_ID, onMenuClicked } from './context-menu';
+import { decide, nameFromUrl } from './intercept';
+import { JobManager } from './job-manager';
+import { KeepAlive } from './keep-alive';
+import { isOwnDownload, startOwnDownload } from './own-downloads';
+import { getSettings, watchSettings } from './settings-cache';
+import { addSkipped } from './skipped';
+import { buildSnapshot, SnapshotHub } from './snapshots';
+
+const keepAlive = new KeepAlive();
+const hub = new SnapshotHub(async () => buildSnapshot(await db, (await services).live));
+const db = openStore();
+const services = db.then(async (store) => {
+  const manager: JobManager = new JobManager(store, {
+    settings: getSettings,
+    onChange: () => {
+      hub.changed();
+      keepAlive.set(manager.busy);
+    },
+    handToBrowser: startOwnDownload,
+  });
+  await manager.restore();
+  return manager;
+});
+
+chrome.runtime.onInstalled.addListener(createMenu);
+
+chrome.downloads.onCreated.addListener(async (item) => {
+  if (isOwnDownload(item.url, item.finalUrl)) return;
+  const decision = decide(item, await getSettings(), chrome.runtime.id);
+  if (!decision.take) {
+    if (decision.reason) {
+      await addSkipped({ url: item.finalUrl || item.url, reason: decision.reason, at: Date.now() });
+      hub.changed();
+    }
+    return;
+  }
+  // Cancelled inside the listener, the browser's transfer stops before bytes land (DESIGN fact 6).
+  await chrome.downloads.cancel(item.id);
+  await chrome.downloads.erase({ id: item.id });
+  const manager = await services;
+  await manager.add({
+    url: decision.url,
+    referrer: item.referrer || null,
+    origin: 'auto',
+    filename: nameFromUrl(decision.url),
+    sizeBytes: decision.sizeBytes,
+  });
+});
+
+chrome.downloads.onChanged.addListener(async (delta) => (await services).onDownloadChanged(delta));
+
+chrome.contextMenus.onClicked.addListener(async (info, tab) => onMenuClicked(info, tab, await services));
+
+watchSettings(() => void services.then((manager) => manager.pump()));
+
+listen(WORKER_MESSAGES, (message) =>
+  handleCommand(message, {
+    manager: () => services,
+    snapshot: async () => buildSnapshot(await db, (await services).live),
+    hub,
+  }),
+);
+
+chrome.runtime.onConnect.addListener((port) => {
+  if (
+    port.name !== SNAPSHOT_PORT ||
+    !port.sender ||
+    !isOwnSender(port.sender, chrome.runtime.id, chrome.runtime.getURL(''))
+  ) {
+    port.disconnect();
+    return;
+  }
+  hub.connect(port);
+});
+
+/** A handle for the DevTools console and the end-to-end tests (which cannot open a real context menu). */
+Object.assign(globalThis, {
+  accelerator: {
+    menuClicked: async (linkUrl: string, pageUrl?: string) =>
+      onMenuClicked({ menuItemId: MENU_ID, linkUrl, pageUrl }, undefined, await services),
+  },
+});

@@ -1,0 +1,48 @@
+/**
+ * The worker's fetch never sends Referer, and fetch({referrer}) is dropped (DESIGN fact 7). Servers that check
+ * it get one through a declarativeNetRequest session rule, limited to requests this extension makes to the
+ * job's URL, and removed when the job stops.
+ */
+const rules = new Map<string, number>();
+
+export async function addRefererRule(jobId: string, url: string, referrer: string | null): Promise<void> {
+  if (!referrer || !/^https?:/.test(referrer) || rules.has(jobId)) return;
+  const existing = await chrome.declarativeNetRequest.getSessionRules();
+  const id = Math.max(0, ...existing.map((r) => r.id), ...rules.values()) + 1;
+  rules.set(jobId, id);
+  // urlFilter has no escapes: cut the URL at its first special character and match it as a prefix.
+  const prefix = url.split(/[*^|]/)[0] ?? url;
+  await chrome.declarativeNetRequest.updateSessionRules({
+    addRules: [
+      {
+        id,
+        priority: 1,
+        action: {
+          type: chrome.declarativeNetRequest.RuleActionType.MODIFY_HEADERS,
+          requestHeaders: [
+            {
+              header: 'referer',
+              operation: chrome.declarativeNetRequest.HeaderOperation.SET,
+              value: referrer,
+            },
+          ],
+        },
+        condition: {
+          urlFilter: `|${prefix}`,
+          initiatorDomains: [chrome.runtime.id],
+          resourceTypes: [
+            chrome.declarativeNetRequest.ResourceType.XMLHTTPREQUEST,
+            chrome.declarativeNetRequest.ResourceType.OTHER,
+          ],
+        },
+      },
+    ],
+  });
+}
+
+export async function removeRefererRule(jobId: string): Promise<void> {
+  const id = rules.get(jobId);
+  if (id === undefined) return;
+  rules.delete(jobId);
+  await chrome.declarativeNetRequest.updateSessionRules({ removeRuleIds: [id] }).catch(() => {});
+}

@@ -1,0 +1,70 @@
+import { totalLength } from '../engine/ranges';
+import type { JobView, Snapshot } from '../shared/job-view';
+import { listJobs } from '../store/jobs';
+import type { Store } from '../store/schema';
+import type { LiveJob } from './job-runner';
+import { listSkipped } from './skipped';
+
+/** At most this often (4 Hz) a snapshot goes to the open popups. */
+const INTERVAL_MS = 250;
+
+export async function buildSnapshot(db: Store, live: ReadonlyMap<string, LiveJob>): Promise<Snapshot> {
+  const [jobs, skipped] = await Promise.all([listJobs(db), listSkipped()]);
+  const views = jobs.map((job): JobView => {
+    const progress = live.get(job.id)?.progress ?? null;
+    return {
+      id: job.id,
+      url: job.url,
+      filename: job.filename,
+      sizeBytes: progress?.totalBytes ?? job.sizeBytes,
+      doneBytes:
+        job.state.status === 'completed'
+          ? (job.sizeBytes ?? 0)
+          : (progress?.doneBytes ?? totalLength(job.done)),
+      speedBytesPerSecond: progress?.speedBytesPerSecond ?? 0,
+      etaMs: progress?.etaMs ?? null,
+      connections: progress?.connections.filter((c) => c.state !== 'retrying').length ?? 0,
+      state: job.state,
+      note: job.note,
+    };
+  });
+  return { jobs: views.reverse(), skipped };
+}
+
+/** The open popups' Ports, each sent a fresh snapshot on connect and then at most every INTERVAL_MS. */
+export class SnapshotHub {
+  private readonly ports = new Set<chrome.runtime.Port>();
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private dirty = false;
+
+  constructor(private readonly build: () => Promise<Snapshot>) {}
+
+  connect(port: chrome.runtime.Port): void {
+    this.ports.add(port);
+    port.onDisconnect.addListener(() => this.ports.delete(port));
+    void this.send();
+  }
+
+  changed(): void {
+    if (this.ports.size === 0) return;
+    this.dirty = true;
+    if (this.timer !== null) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      if (this.dirty) void this.send();
+    }, INTERVAL_MS);
+  }
+
+  private async send(): Promise<void> {
+    this.dirty = false;
+    const snapshot = await this.build().catch(() => null);
+    if (!snapshot) return;
+    for (const port of this.ports) {
+      try {
+        port.postMessage(snapshot);
+      } catch {
+        this.ports.delete(port);
+      }
+    }
+  }
+}

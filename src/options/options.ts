@@ -1,0 +1,47 @@
+import { request } from '../shared/messenger';
+import { MIB, type Settings } from '../shared/settings';
+
+const form = document.querySelector<HTMLFormElement>('#settings')!;
+const status = document.querySelector<HTMLOutputElement>('#status')!;
+
+function field<T extends HTMLInputElement | HTMLTextAreaElement>(name: string): T {
+  return form.elements.namedItem(name) as T;
+}
+
+function show(settings: Settings): void {
+  field<HTMLInputElement>('autoCapture').checked = settings.autoCapture;
+  field<HTMLInputElement>('thresholdMiB').value = String(Math.round(settings.thresholdBytes / MIB));
+  field<HTMLInputElement>('connectionsPerDownload').value = String(settings.connectionsPerDownload);
+  field<HTMLInputElement>('concurrentDownloads').value = String(settings.concurrentDownloads);
+  field<HTMLTextAreaElement>('excludedDomains').value = settings.excludedDomains.join('\n');
+}
+
+function read(): Settings {
+  return {
+    autoCapture: field<HTMLInputElement>('autoCapture').checked,
+    thresholdBytes: Math.round(Number(field<HTMLInputElement>('thresholdMiB').value) * MIB),
+    connectionsPerDownload: Number(field<HTMLInputElement>('connectionsPerDownload').value),
+    concurrentDownloads: Number(field<HTMLInputElement>('concurrentDownloads').value),
+    excludedDomains: field<HTMLTextAreaElement>('excludedDomains')
+      .value.split(/[\s,]+/)
+      .filter(Boolean),
+  };
+}
+
+function say(text: string, isError = false): void {
+  status.textContent = text;
+  status.classList.toggle('error', isError);
+}
+
+form.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  try {
+    // The worker validates and stores; it answers with the settings as saved (domains normalised).
+    show(await request({ type: 'settings/set', settings: read() }));
+    say('Saved. New downloads use these settings.');
+  } catch (error) {
+    say(error instanceof Error ? error.message : String(error), true);
+  }
+});
+
+request({ type: 'settings/get' }).then(show, (error: unknown) => say(String(error), true));

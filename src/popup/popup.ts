@@ -1,0 +1,50 @@
+import type { JobView, Snapshot } from '../shared/job-view';
+import { request } from '../shared/messenger';
+import { SNAPSHOT_PORT } from '../shared/protocol';
+import { type JobAction, renderJob } from './job-item';
+
+const list = document.querySelector<HTMLUListElement>('#jobs')!;
+const empty = document.querySelector<HTMLParagraphElement>('#empty')!;
+const skipped = document.querySelector<HTMLElement>('#skipped')!;
+const skippedList = document.querySelector<HTMLUListElement>('#skipped-list')!;
+
+function render(snapshot: Snapshot): void {
+  list.replaceChildren(...snapshot.jobs.map((job) => renderJob(job, act)));
+  empty.hidden = snapshot.jobs.length > 0 || snapshot.skipped.length > 0;
+  skipped.hidden = snapshot.skipped.length === 0;
+  skippedList.replaceChildren(
+    ...snapshot.skipped.map((note) => {
+      const item = document.createElement('li');
+      item.textContent = `${note.url}: ${note.reason}`;
+      return item;
+    }),
+  );
+}
+
+async function act(action: JobAction, job: JobView): Promise<void> {
+  try {
+    if (action === 'open' || action === 'show') {
+      // Called from the click itself: downloads.open needs the user gesture, which a message would lose.
+      if (job.state.status !== 'completed') return;
+      if (action === 'open') chrome.downloads.open(job.state.downloadId);
+      else chrome.downloads.show(job.state.downloadId);
+      return;
+    }
+    await request({ type: `job/${action}`, jobId: job.id });
+  } catch (error) {
+    console.error(`${action} failed`, error);
+  }
+}
+
+/** Live snapshots over a Port; the worker may restart, so reconnect when it drops. */
+function connect(): void {
+  const port = chrome.runtime.connect({ name: SNAPSHOT_PORT });
+  port.onMessage.addListener((snapshot: Snapshot) => render(snapshot));
+  port.onDisconnect.addListener(() => setTimeout(connect, 500));
+}
+
+document.querySelector('#options')!.addEventListener('click', () => void chrome.runtime.openOptionsPage());
+document
+  .querySelector('#clear-skipped')!
+  .addEventListener('click', () => void request({ type: 'skipped/clear' }));
+connect();

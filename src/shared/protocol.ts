@@ -1,0 +1,118 @@
+/**
+ * The one message protocol between the extension's pages (popup, options, offscreen) and the worker.
+ * Every request is `{type, ...payload}`; every reply is `{ok: true, value} | {ok: false, error}`.
+ * Receivers accept a message only from this extension's own pages and only after `parseMessage` checks it.
+ */
+import type { SerializedError } from './job-state';
+import type { Snapshot } from './job-view';
+import { type Settings, type Validated, validateSettings } from './settings';
+
+export interface Protocol {
+  'jobs/list': { request: Record<never, never>; reply: Snapshot };
+  'job/pause': { request: { jobId: string }; reply: null };
+  'job/resume': { request: { jobId: string }; reply: null };
+  'job/cancel': { request: { jobId: string }; reply: null };
+  'job/retry': { request: { jobId: string }; reply: null };
+  'job/remove': { request: { jobId: string }; reply: null };
+  'skipped/clear': { request: Record<never, never>; reply: null };
+  'settings/get': { request: Record<never, never>; reply: Settings };
+  'settings/set': { request: { settings: Settings }; reply: Settings };
+  /** Worker → offscreen document: build one Blob of the job's stored pieces and return its blob: URL. */
+  'offscreen/assemble': {
+    request: { jobId: string; mime: string };
+    reply: { url: string; sizeBytes: number };
+  };
+  'offscreen/revoke': { request: { url: string }; reply: null };
+}
+
+export type MessageType = keyof Protocol;
+export type Message<K extends MessageType = MessageType> = {
+  [P in K]: { type: P } & Protocol[P]['request'];
+}[K];
+export type ReplyValue<K extends MessageType> = Protocol[K]['reply'];
+export type Reply<T> = { ok: true; value: T } | { ok: false; error: SerializedError };
+
+export const WORKER_MESSAGES = [
+  'jobs/list',
+  'job/pause',
+  'job/resume',
+  'job/cancel',
+  'job/retry',
+  'job/remove',
+  'skipped/clear',
+  'settings/get',
+  'settings/set',
+] as const satisfies readonly MessageType[];
+export const OFFSCREEN_MESSAGES = [
+  'offscreen/assemble',
+  'offscreen/revoke',
+] as const satisfies readonly MessageType[];
+export const ALL_MESSAGES: readonly MessageType[] = [...WORKER_MESSAGES, ...OFFSCREEN_MESSAGES];
+
+/** The name of the Port the popup opens to receive live snapshots. */
+export const SNAPSHOT_PORT = 'snapshots';
+
+const JOB_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+function fail(error: string): { ok: false; error: string } {
+  return { ok: false, error };
+}
+
+/** Checks a received message against the protocol; anything unexpected is rejected, never coerced. */
+export function parseMessage(raw: unknown, accepted: readonly MessageType[]): Validated<Message> {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return fail('message must be an object');
+  const m = raw as Record<string, unknown>;
+  const type = m.type;
+  if (typeof type !== 'string' || !(accepted as readonly string[]).includes(type))
+    return fail(`unknown message type: ${String(type).slice(0, 40)}`);
+  const keys = Object.keys(m).filter((k) => k !== 'type');
+  const only = (...allowed: string[]) => keys.every((k) => allowed.includes(k));
+  const t = type as MessageType;
+  switch (t) {
+    case 'jobs/list':
+    case 'skipped/clear':
+    case 'settings/get':
+      return only() ? { ok: true, value: { type: t } } : fail(`${t} takes no payload`);
+    case 'job/pause':
+    case 'job/resume':
+    case 'job/cancel':
+    case 'job/retry':
+    case 'job/remove':
+      if (!only('jobId') || typeof m.jobId !== 'string' || !JOB_ID.test(m.jobId))
+        return fail(`${t}: bad jobId`);
+      return { ok: true, value: { type: t, jobId: m.jobId } };
+    case 'settings/set': {
+      if (!only('settings')) return fail('settings/set takes {settings}');
+      const settings = validateSettings(m.settings);
+      return settings.ok ? { ok: true, value: { type: t, settings: settings.value } } : settings;
+    }
+    case 'offscreen/assemble':
+      if (!only('jobId', 'mime') || typeof m.jobId !== 'string' || !JOB_ID.test(m.jobId))
+        return fail(`${t}: bad jobId`);
+      if (typeof m.mime !== 'string' || m.mime.length > 200) return fail(`${t}: bad mime`);
+      return { ok: true, value: { type: t, jobId: m.jobId, mime: m.mime } };
+    case 'offscreen/revoke':
+      if (!only('url') || typeof m.url !== 'string' || !m.url.startsWith('blob:'))
+        return fail(`${t}: bad url`);
+      return { ok: true, value: { type: t, url: m.url } };
+    default: {
+      const _exhaustive: never = t;
+      return _exhaustive;
+    }
+  }
+}
+
+export interface SenderInfo {
+  id?: string | undefined;
+  url?: string | undefined;
+}
+
+/** True only for this extension's own pages and worker: same id, and a URL under the extension's origin. */
+export function isOwnSender(sender: SenderInfo, runtimeId: string, extensionOrigin: string): boolean {
+  return (
+    sender.id === runtimeId &&
+    typeof sender.url === 'string' &&
+    extensionOrigin.startsWith('chrome-extension://') &&
+    sender.url.startsWith(extensionOrigin)
+  );
+}

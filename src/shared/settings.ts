@@ -1,0 +1,97 @@
+/**
+ * User settings: one schema, its defaults, and a validator that turns anything (storage contents, a message
+ * payload) into valid settings or says why not. Stored in chrome.storage.local under SETTINGS_KEY; the worker
+ * re-reads them on storage.onChanged, so they apply without reloading the extension.
+ */
+export interface Settings {
+  /** Take over browser downloads automatically (otherwise only the context menu accelerates). */
+  autoCapture: boolean;
+  /** Smallest download (bytes) taken over automatically. */
+  thresholdBytes: number;
+  /** Parallel connections per download (Chromium allows 6 per host over HTTP/1.1). */
+  connectionsPerDownload: number;
+  /** Downloads running at once; the rest queue. */
+  concurrentDownloads: number;
+  /** Host names (and their subdomains) never taken over. */
+  excludedDomains: string[];
+}
+
+export const SETTINGS_KEY = 'settings';
+export const MIB = 1024 * 1024;
+
+export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
+  autoCapture: true,
+  thresholdBytes: 16 * MIB,
+  connectionsPerDownload: 6,
+  concurrentDownloads: 3,
+  excludedDomains: [],
+});
+
+export const LIMITS = {
+  connectionsPerDownload: { min: 1, max: 6 },
+  concurrentDownloads: { min: 1, max: 10 },
+  thresholdBytes: { min: 0, max: 1024 ** 4 },
+} as const;
+
+export type Validated<T> = { ok: true; value: T } | { ok: false; error: string };
+
+function isInteger(value: unknown, limits: { min: number; max: number }): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= limits.min && value <= limits.max;
+}
+
+const DOMAIN = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/** Lower-cases and trims a domain; null when it is not a host name. */
+export function normaliseDomain(raw: string): string | null {
+  const domain = raw.trim().toLowerCase().replace(/^\*\./, '').replace(/\.$/, '');
+  return DOMAIN.test(domain) ? domain : null;
+}
+
+/** Checks a complete settings object (e.g. from the options page). */
+export function validateSettings(input: unknown): Validated<Settings> {
+  if (typeof input !== 'object' || input === null) return { ok: false, error: 'settings must be an object' };
+  const s = input as Record<string, unknown>;
+  if (typeof s.autoCapture !== 'boolean') return { ok: false, error: 'autoCapture must be true or false' };
+  if (!isInteger(s.thresholdBytes, LIMITS.thresholdBytes))
+    return { ok: false, error: 'thresholdBytes must be a whole number of bytes' };
+  if (!isInteger(s.connectionsPerDownload, LIMITS.connectionsPerDownload))
+    return { ok: false, error: 'connectionsPerDownload must be between 1 and 6' };
+  if (!isInteger(s.concurrentDownloads, LIMITS.concurrentDownloads))
+    return { ok: false, error: 'concurrentDownloads must be between 1 and 10' };
+  if (!Array.isArray(s.excludedDomains) || s.excludedDomains.length > 1000)
+    return { ok: false, error: 'excludedDomains must be a list' };
+  const excludedDomains: string[] = [];
+  for (const raw of s.excludedDomains) {
+    const domain = typeof raw === 'string' ? normaliseDomain(raw) : null;
+    if (domain === null) return { ok: false, error: `not a domain: ${String(raw)}` };
+    if (!excludedDomains.includes(domain)) excludedDomains.push(domain);
+  }
+  return {
+    ok: true,
+    value: {
+      autoCapture: s.autoCapture,
+      thresholdBytes: s.thresholdBytes,
+      connectionsPerDownload: s.connectionsPerDownload,
+      concurrentDownloads: s.concurrentDownloads,
+      excludedDomains,
+    },
+  };
+}
+
+/** Reads stored settings, keeping every valid field and defaulting the rest (storage may be old or edited). */
+export function settingsFromStorage(stored: unknown): Settings {
+  const merged: Settings = { ...DEFAULT_SETTINGS, excludedDomains: [...DEFAULT_SETTINGS.excludedDomains] };
+  if (typeof stored !== 'object' || stored === null) return merged;
+  for (const key of Object.keys(merged) as (keyof Settings)[]) {
+    const candidate = { ...merged, [key]: (stored as Record<string, unknown>)[key] };
+    const checked = validateSettings(candidate);
+    if (checked.ok) Object.assign(merged, { [key]: checked.value[key] });
+  }
+  return merged;
+}
+
+/** True when `hostname` is one of `domains` or a subdomain of one. */
+export function isExcluded(hostname: string, domains: readonly string[]): boolean {
+  const host = hostname.toLowerCase();
+  return domains.some((d) => host === d || host.endsWith(`.${d}`));
+}

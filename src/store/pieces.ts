@@ -1,0 +1,42 @@
+import { addRange } from '../engine/ranges';
+import type { ByteRange } from '../engine/types';
+import { type JobId, piecesOf, type Store } from './schema';
+
+/** The pieces repository. Each function is one transaction. */
+
+/** Stores a piece and records its range as done, atomically: `done` never names bytes that are not stored. */
+export async function putPiece(db: Store, jobId: JobId, start: number, blob: Blob): Promise<void> {
+  const range: ByteRange = { start, end: start + blob.size - 1 };
+  const tx = db.transaction(['jobs', 'pieces'], 'readwrite');
+  const jobs = tx.objectStore('jobs');
+  const job = await jobs.get(jobId);
+  // A write still in flight when the job was cancelled must not leave an orphan piece behind.
+  if (!job || job.state.status === 'cancelled') {
+    tx.abort();
+    await tx.done.catch(() => {}); // rejects with AbortError, which is expected here
+    throw new Error(`job ${jobId} is gone or cancelled`);
+  }
+  await Promise.all([
+    tx.objectStore('pieces').put({ jobId, start, end: range.end, blob }),
+    jobs.put({ ...job, done: addRange(job.done, range) }),
+  ]);
+  await tx.done;
+}
+
+/** The job's pieces in file order, as Blobs (handles to stored data, not copies). */
+export async function listPieceBlobs(db: Store, jobId: JobId): Promise<Blob[]> {
+  const pieces = await db.getAll('pieces', piecesOf(jobId));
+  return pieces.map((p) => p.blob);
+}
+
+/** Forgets a job's pieces and its done ranges (the remote file changed, or the job is over). */
+export async function clearPieces(db: Store, jobId: JobId): Promise<void> {
+  const tx = db.transaction(['jobs', 'pieces'], 'readwrite');
+  const jobs = tx.objectStore('jobs');
+  const job = await jobs.get(jobId);
+  await Promise.all([
+    tx.objectStore('pieces').delete(piecesOf(jobId)),
+    job ? jobs.put({ ...job, done: [] }) : Promise.resolve(),
+  ]);
+  await tx.done;
+}

@@ -1,0 +1,67 @@
+import { type DBSchema, type IDBPDatabase, openDB } from 'idb';
+import type { ByteRange, RemoteFile } from '../engine/types';
+import type { JobState } from '../shared/job-state';
+
+/** A job's id: a UUID, branded so it cannot be mixed up with other strings. */
+export type JobId = string & { readonly __brand: 'JobId' };
+
+export function newJobId(): JobId {
+  return crypto.randomUUID() as JobId;
+}
+
+export interface JobRecord {
+  id: JobId;
+  url: string;
+  /** Page that linked the file; sent as Referer through a declarativeNetRequest session rule. */
+  referrer: string | null;
+  /** How the job started: taken over from the browser, or from the context menu. */
+  origin: 'auto' | 'menu';
+  /** Best name known so far: the browser's guess, replaced by the probe's. */
+  filename: string;
+  /** Size the browser or the probe reported; null when unknown. */
+  sizeBytes: number | null;
+  createdAt: number;
+  state: JobState;
+  /** What the probe learned; null until the first probe. */
+  remote: RemoteFile | null;
+  /** Committed byte ranges, sorted and disjoint: exactly the ranges of the pieces stored for this job. */
+  done: ByteRange[];
+  /** The latest note worth showing (resumed, restarted, lowered connections). */
+  note: string | null;
+}
+
+export interface PieceRecord {
+  jobId: JobId;
+  start: number;
+  end: number;
+  /** Blob, never ArrayBuffer: Blob parts stay file-backed, so assembling a large file costs no memory. */
+  blob: Blob;
+}
+
+export interface AcceleratorDB extends DBSchema {
+  jobs: { key: JobId; value: JobRecord };
+  /** Keyed [jobId, start]: one key range reads a job's pieces in file order. */
+  pieces: { key: [JobId, number]; value: PieceRecord };
+}
+
+export type Store = IDBPDatabase<AcceleratorDB>;
+
+export const DB_NAME = 'accelerator';
+const DB_VERSION = 1;
+
+export function openStore(name = DB_NAME): Promise<Store> {
+  return openDB<AcceleratorDB>(name, DB_VERSION, {
+    upgrade(db, oldVersion) {
+      // Migrations run in order; add `if (oldVersion < 2)` blocks below this one.
+      if (oldVersion < 1) {
+        db.createObjectStore('jobs', { keyPath: 'id' });
+        db.createObjectStore('pieces', { keyPath: ['jobId', 'start'] });
+      }
+    },
+  });
+}
+
+/** All keys of one job's pieces. */
+export function piecesOf(jobId: JobId): IDBKeyRange {
+  return IDBKeyRange.bound([jobId, 0], [jobId, Number.MAX_SAFE_INTEGER]);
+}

@@ -1,0 +1,119 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ignoreRangeServer,
+  patternSource,
+  type RangeServer,
+  sha256Of,
+  throttledServer,
+} from '../server/index';
+import {
+  launchBrowser,
+  listDownloads,
+  sendFromExtensionPage,
+  type TestBrowser,
+  waitForFile,
+} from './browser';
+import { createPageServer, linkPage, type PageServer } from './pages';
+import { sha256File } from './sha';
+
+const MIB = 1024 * 1024;
+
+/** The worker's debug handle (a real context menu cannot be opened headless). */
+interface MenuHandle {
+  accelerator: { menuClicked(linkUrl: string, pageUrl: string): Promise<unknown> };
+}
+
+describe('downloads in Chromium', () => {
+  let browser: TestBrowser;
+  let pages: PageServer;
+  const servers: RangeServer[] = [];
+
+  beforeAll(async () => {
+    [browser, pages] = await Promise.all([launchBrowser(), createPageServer()]);
+  });
+  afterAll(async () => {
+    await Promise.all([browser?.close(), pages?.close(), ...servers.map((s) => s.close())]);
+  });
+
+  async function clickLinkTo(url: string): Promise<void> {
+    pages.html = linkPage(url);
+    await browser.page.goto(pages.origin);
+    await browser.page.click('#file');
+  }
+
+  it('(a) accelerates a clicked 64 MiB link over parallel ranges', async () => {
+    const source = patternSource(64 * MIB, 11);
+    const server = await throttledServer(
+      source,
+      { bytesPerSecond: 4 * MIB },
+      { contentDisposition: 'attachment; filename="big-file.bin"' },
+    );
+    servers.push(server);
+    const [expected] = await Promise.all([sha256Of(source), clickLinkTo(server.url)]);
+    const path = await waitForFile(browser.downloadDir, 'big-file.bin', source.size);
+    expect(await sha256File(path)).toBe(expected);
+    expect(server.maxConcurrent).toBeGreaterThanOrEqual(4);
+    // The browser's own request was cancelled in onCreated: one plain GET, cut short; the rest are ranges.
+    const plain = server.requests.filter((r) => r.range === null);
+    expect(plain).toHaveLength(1);
+    expect(plain[0]?.bytesSent).toBeLessThan(source.size / 4);
+    expect((await listDownloads(browser.downloadDir)).filter((f) => f.startsWith('big-file'))).toEqual([
+      'big-file.bin',
+    ]);
+  });
+
+  it('(b) the context-menu handler accelerates a link below the threshold', async () => {
+    const source = patternSource(8 * MIB, 12);
+    const server = await throttledServer(source, { bytesPerSecond: 2 * MIB }, { path: '/small%20menu.bin' });
+    servers.push(server);
+    const [expected] = await Promise.all([
+      sha256Of(source),
+      browser.worker.evaluate(
+        ({ url, pageUrl }) =>
+          (globalThis as unknown as MenuHandle).accelerator.menuClicked(url, pageUrl).then(() => undefined),
+        { url: server.url, pageUrl: pages.origin },
+      ),
+    ]);
+    const path = await waitForFile(browser.downloadDir, 'small menu.bin', source.size);
+    expect(await sha256File(path)).toBe(expected);
+    expect(server.requests.every((r) => r.range !== null)).toBe(true);
+    expect(server.maxConcurrent).toBeGreaterThanOrEqual(2);
+  });
+
+  it('(c) leaves a file below the threshold to the browser', async () => {
+    const source = patternSource(4 * MIB, 13);
+    const server = await throttledServer(source, { bytesPerSecond: 16 * MIB }, { path: '/small-click.bin' });
+    servers.push(server);
+    const [expected] = await Promise.all([sha256Of(source), clickLinkTo(server.url)]);
+    const path = await waitForFile(browser.downloadDir, 'small-click.bin', source.size);
+    expect(await sha256File(path)).toBe(expected);
+    expect(server.requests.map((r) => r.range)).toEqual([null]);
+    const reply = (await sendFromExtensionPage(browser, { type: 'jobs/list' })) as {
+      ok: true;
+      value: { jobs: { url: string }[] };
+    };
+    expect(reply.ok).toBe(true);
+    expect(reply.value.jobs.some((j) => j.url === server.url)).toBe(false);
+  });
+
+  it('(d) hands a server without range support back to the browser, which delivers the file once', async () => {
+    const source = patternSource(24 * MIB, 14);
+    const server = await ignoreRangeServer(source, { path: '/no-ranges.bin' });
+    servers.push(server);
+    const [expected] = await Promise.all([sha256Of(source), clickLinkTo(server.url)]);
+    const path = await waitForFile(browser.downloadDir, 'no-ranges.bin', source.size);
+    expect(await sha256File(path)).toBe(expected);
+    await new Promise((r) => setTimeout(r, 500)); // a second copy would have started by now
+    expect((await listDownloads(browser.downloadDir)).filter((f) => f.startsWith('no-ranges'))).toEqual([
+      'no-ranges.bin',
+    ]);
+    // The browser's cancelled request, the engine's probe, then the browser's own download.
+    expect(server.requests.map((r) => r.range)).toEqual([null, 'bytes=0-', null]);
+    const reply = (await sendFromExtensionPage(browser, { type: 'jobs/list' })) as {
+      ok: true;
+      value: { jobs: { url: string; state: { status: string } }[] };
+    };
+    const job = reply.value.jobs.find((j) => j.url === server.url);
+    expect(job?.state.status).toBe('handed-to-browser');
+  });
+});

@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXTENSION_ID, launchBrowser, sendFromExtensionPage, type TestBrowser } from './browser';
+import { createPageServer, type PageServer } from './pages';
+
+describe('(f) the message protocol', () => {
+  let browser: TestBrowser;
+  let pages: PageServer;
+
+  beforeAll(async () => {
+    [browser, pages] = await Promise.all([launchBrowser(), createPageServer()]);
+  });
+  afterAll(async () => {
+    await Promise.all([browser?.close(), pages?.close()]);
+  });
+
+  it('cannot be reached from a web page (no externally_connectable, no content scripts)', async () => {
+    await browser.page.goto(pages.origin);
+    const outcome = await browser.page.evaluate(async (id) => {
+      const runtime = (
+        globalThis as { chrome?: { runtime?: { sendMessage?: (...a: unknown[]) => unknown } } }
+      ).chrome?.runtime;
+      if (typeof runtime?.sendMessage !== 'function') return 'no runtime.sendMessage';
+      try {
+        return `answered: ${JSON.stringify(await runtime.sendMessage(id, { type: 'settings/get' }))}`;
+      } catch (error) {
+        return `rejected: ${String(error)}`;
+      }
+    }, EXTENSION_ID);
+    expect(outcome).not.toMatch(/^answered/);
+  });
+
+  it('answers a valid request from its own page', async () => {
+    const reply = (await sendFromExtensionPage(browser, { type: 'settings/get' })) as {
+      ok: boolean;
+      value: { connectionsPerDownload: number };
+    };
+    expect(reply.ok).toBe(true);
+    expect(reply.value.connectionsPerDownload).toBe(6);
+  });
+
+  it.each([
+    ['an unknown type', { type: 'downloads/erase-all' }],
+    ['no type', { jobId: '00000000-0000-4000-8000-000000000000' }],
+    ['a malformed job id', { type: 'job/cancel', jobId: '../../etc' }],
+    ['an extra field', { type: 'jobs/list', script: 'alert(1)' }],
+    [
+      'settings out of range',
+      {
+        type: 'settings/set',
+        settings: {
+          autoCapture: true,
+          thresholdBytes: 1,
+          connectionsPerDownload: 64,
+          concurrentDownloads: 3,
+          excludedDomains: [],
+        },
+      },
+    ],
+    [
+      'a bad domain',
+      {
+        type: 'settings/set',
+        settings: {
+          autoCapture: true,
+          thresholdBytes: 1,
+          connectionsPerDownload: 6,
+          concurrentDownloads: 3,
+          excludedDomains: ['<script>'],
+        },
+      },
+    ],
+    ['an offscreen command sent to the worker', { type: 'offscreen/revoke', url: 'blob:x' }],
+    ['a non-object', 'settings/get'],
+  ])('rejects a forged payload: %s', async (_name, message) => {
+    const reply = (await sendFromExtensionPage(browser, message)) as
+      | { ok: boolean; error?: { name: string } }
+      | undefined;
+    // An offscreen-only message is ignored by the worker (nothing answers while no offscreen document is open).
+    if (reply === undefined) return expect(message).toMatchObject({ type: 'offscreen/revoke' });
+    expect(reply.ok).toBe(false);
+    expect(reply.error?.name).toBe('InvalidMessage');
+    // Nothing changed: the settings are still the defaults.
+    const settings = (await sendFromExtensionPage(browser, { type: 'settings/get' })) as { value: unknown };
+    expect(settings.value).toMatchObject({ connectionsPerDownload: 6, excludedDomains: [] });
+  });
+});

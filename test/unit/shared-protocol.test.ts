@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { isOwnSender, OFFSCREEN_MESSAGES, parseMessage, WORKER_MESSAGES } from '../../src/shared/protocol';
+import { DEFAULT_SETTINGS } from '../../src/shared/settings';
+
+const ID = 'fakemiedkhlmlmmbccllciacifpncpfc';
+const ORIGIN = `chrome-extension://${ID}/`;
+const JOB = '6f1c1a1e-1c1a-4c1a-8c1a-1c1a1c1a1c1a';
+
+describe('sender check', () => {
+  it.each([
+    [{ id: ID, url: `${ORIGIN}src/popup/popup.html` }, true],
+    [{ id: ID, url: `${ORIGIN}service-worker-loader.js` }, true],
+    [{ id: ID, url: 'https://evil.example/' }, false], // a content script of ours on a web page
+    [{ id: 'otherextensionidxxxxxxxxxxxxxxxxx', url: `${ORIGIN}src/popup/popup.html` }, false],
+    [{ id: ID }, false],
+    [{ url: `${ORIGIN}src/popup/popup.html` }, false],
+    [{ id: ID, url: `chrome-extension://${ID}.evil.example/` }, false],
+  ])('%j → %s', (sender, ok) => {
+    expect(isOwnSender(sender, ID, ORIGIN)).toBe(ok);
+  });
+});
+
+describe('payload validation', () => {
+  it.each([
+    { type: 'jobs/list' },
+    { type: 'job/pause', jobId: JOB },
+    { type: 'settings/get' },
+    { type: 'settings/set', settings: DEFAULT_SETTINGS },
+  ])('accepts %j', (message) => {
+    expect(parseMessage(message, WORKER_MESSAGES)).toEqual({ ok: true, value: message });
+  });
+
+  it.each([
+    null,
+    'jobs/list',
+    [],
+    {},
+    { type: 'nope' },
+    { type: 'jobs/list', extra: 1 },
+    { type: 'job/pause' },
+    { type: 'job/pause', jobId: 42 },
+    { type: 'job/pause', jobId: `${JOB}x` },
+    { type: 'settings/set', settings: { ...DEFAULT_SETTINGS, connectionsPerDownload: 7 } },
+    { type: 'settings/set', settings: { ...DEFAULT_SETTINGS, excludedDomains: ['a b'] } },
+    { type: 'settings/set', settings: { ...DEFAULT_SETTINGS, thresholdBytes: -1 } },
+    { type: 'offscreen/assemble', jobId: JOB, mime: 'x' },
+  ])('rejects %j for the worker', (message) => {
+    expect(parseMessage(message, WORKER_MESSAGES).ok).toBe(false);
+  });
+
+  it('the offscreen document accepts only its own messages, with blob: URLs', () => {
+    expect(parseMessage({ type: 'offscreen/assemble', jobId: JOB, mime: 'a/b' }, OFFSCREEN_MESSAGES).ok).toBe(
+      true,
+    );
+    expect(
+      parseMessage({ type: 'offscreen/revoke', url: 'blob:chrome-extension://x/1' }, OFFSCREEN_MESSAGES).ok,
+    ).toBe(true);
+    expect(parseMessage({ type: 'offscreen/revoke', url: 'https://x/' }, OFFSCREEN_MESSAGES).ok).toBe(false);
+    expect(parseMessage({ type: 'jobs/list' }, OFFSCREEN_MESSAGES).ok).toBe(false);
+  });
+
+  it('normalises excluded domains', () => {
+    const parsed = parseMessage(
+      {
+        type: 'settings/set',
+        settings: { ...DEFAULT_SETTINGS, excludedDomains: ['*.Example.COM', 'example.com.', 'a.b'] },
+      },
+      WORKER_MESSAGES,
+    );
+    expect(
+      parsed.ok && parsed.value.type === 'settings/set' && parsed.value.settings.excludedDomains,
+    ).toEqual(['example.com', 'a.b']);
+  });
+});
