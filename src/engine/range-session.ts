@@ -84,9 +84,14 @@ export class RangeSession {
   async run(): Promise<void> {
     const first = this.scheduler.claimPending();
     const runs: Promise<void>[] = [];
-    if (first) this.scheduler.truncate(first, this.o.openedEnd);
-    if (first) runs.push(this.runWorker(first, this.o.opened));
-    else this.o.opened.body?.cancel().catch(() => {});
+    if (first) {
+      this.scheduler.truncate(first, this.o.openedEnd);
+      const others = this.scheduler.splitEvenly(first, this.allowed, this.o.minSplitBytes);
+      runs.push(this.runWorker(first, this.o.opened));
+      for (const claim of others) runs.push(this.runWorker(claim, null));
+    } else {
+      this.o.opened.body?.cancel().catch(() => {});
+    }
     while (runs.length < this.allowed) runs.push(this.runWorker(null, null));
     await Promise.all(runs);
     // Connections that gave up (lowered count) may have left work behind; the remaining ones take it.

@@ -81,6 +81,23 @@ export class Scheduler {
     return this.add(taken);
   }
 
+  /**
+   * Cuts what is left of `claim` into `parts` equal claims (the owner keeps the first), for connections that
+   * start together and whose speeds are not known yet. Pieces never get smaller than `minBytes`.
+   */
+  splitEvenly(claim: Claim, parts: number, minBytes: number): Claim[] {
+    const remaining = claim.end - claim.pos + 1;
+    const count = Math.max(1, Math.min(parts, Math.floor(remaining / Math.max(minBytes, 1))));
+    const size = Math.floor(remaining / count);
+    const taken: Claim[] = [];
+    for (let i = count - 1; i >= 1; i--) {
+      const start = claim.pos + i * size;
+      taken.unshift(this.add({ start, end: claim.end }));
+      claim.end = start - 1;
+    }
+    return taken;
+  }
+
   /** The owner received bytes up to (not including) `pos`. */
   advance(claim: Claim, pos: number): void {
     claim.pos = pos;
