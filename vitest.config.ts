@@ -10,6 +10,8 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          // Integration tests move real bytes through real sockets and child processes on a shared machine.
+          testTimeout: 30_000,
           include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/server/**/*.test.ts'],
           environment: 'node',
           sequence: { groupOrder: 0 },
