@@ -88,6 +88,15 @@ export class MemorySink implements PieceSink {
     return createHash('sha256').update(this.data).digest('hex');
   }
 
+  /** A sink for the "next session": the stored bytes and state, as if the process had stopped here. */
+  static resumeFrom(previous: MemorySink): MemorySink {
+    const next = new MemorySink(previous.snapshot(), previous.preferredWriteBytes);
+    next.remote = previous.remote;
+    next.data = previous.data.slice();
+    next.done = previous.done.map((r) => ({ ...r }));
+    return next;
+  }
+
   /** State for a "next session" sink, as if the process had stopped here. */
   snapshot(): SavedState {
     if (!this.remote) throw new Error('nothing to snapshot');

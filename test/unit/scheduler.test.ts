@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { Scheduler, type SplitHints } from '../../src/engine/scheduler';
+
+const MIB = 1024 * 1024;
+const hints = (over: Partial<SplitHints> = {}): SplitHints => ({
+  speedOf: () => 0,
+  expectedSpeed: 0,
+  minSplitBytes: MIB,
+  startupSeconds: 0.05,
+  ...over,
+});
+
+describe('Scheduler', () => {
+  it('hands out pending ranges first, in order', () => {
+    const s = new Scheduler([
+      { start: 10 * MIB, end: 20 * MIB - 1 },
+      { start: 0, end: MIB - 1 },
+    ]);
+    expect(s.claimWork(hints())).toMatchObject({ start: 10 * MIB, end: 20 * MIB - 1 });
+    expect(s.claimWork(hints())).toMatchObject({ start: 0, end: MIB - 1 });
+  });
+
+  it('splits the largest claim in half when speeds are unknown', () => {
+    const s = new Scheduler([{ start: 0, end: 8 * MIB - 1 }]);
+    const owner = s.claimPending()!;
+    const taken = s.claimWork(hints())!;
+    expect(taken).toMatchObject({ start: 4 * MIB, end: 8 * MIB - 1 });
+    expect(owner.end).toBe(4 * MIB - 1);
+  });
+
+  it('splits in proportion to speeds so both finish together', () => {
+    const s = new Scheduler([{ start: 0, end: 10 * MIB - 1 }]);
+    const owner = s.claimPending()!;
+    const taken = s.claimWork(hints({ speedOf: () => MIB, expectedSpeed: 4 * MIB }))!;
+    expect(taken.end - taken.start + 1).toBe(8 * MIB);
+    expect(owner.end - owner.pos + 1).toBe(2 * MIB);
+  });
+
+  it('splits from what the owner has not received yet', () => {
+    const s = new Scheduler([{ start: 0, end: 8 * MIB - 1 }]);
+    const owner = s.claimPending()!;
+    s.advance(owner, 6 * MIB);
+    expect(s.claimWork(hints())).toMatchObject({ start: 7 * MIB, end: 8 * MIB - 1 });
+  });
+
+  it('never hands out less than the minimum unless the owner is far slower (the tail)', () => {
+    const s = new Scheduler([{ start: 0, end: 1.5 * MIB - 1 }]);
+    s.claimPending();
+    expect(s.claimWork(hints())).toBeNull();
+    const slowOwner = hints({ speedOf: () => 64 * 1024, expectedSpeed: 8 * MIB });
+    const taken = s.claimWork(slowOwner)!;
+    expect(taken.end).toBe(1.5 * MIB - 1);
+    expect(taken.end - taken.start + 1).toBeGreaterThan(1.4 * MIB);
+  });
+
+  it('does not steal a tail when the owner is about as fast as a new connection', () => {
+    const s = new Scheduler([{ start: 0, end: 1.5 * MIB - 1 }]);
+    s.claimPending();
+    expect(s.claimWork(hints({ speedOf: () => 8 * MIB, expectedSpeed: 8 * MIB }))).toBeNull();
+  });
+
+  it('cuts a fresh claim into equal parts, never below the minimum', () => {
+    const s = new Scheduler([{ start: 0, end: 12 * MIB - 1 }]);
+    const owner = s.claimPending()!;
+    const others = s.splitEvenly(owner, 3, MIB);
+    expect([owner, ...others].map((c) => [c.start, c.end])).toEqual([
+      [0, 4 * MIB - 1],
+      [4 * MIB, 8 * MIB - 1],
+      [8 * MIB, 12 * MIB - 1],
+    ]);
+    const small = new Scheduler([{ start: 0, end: 2 * MIB - 1 }]);
+    expect(small.splitEvenly(small.claimPending()!, 6, MIB)).toHaveLength(1);
+  });
+
+  it('re-queues the unreceived rest of a released or truncated claim', () => {
+    const s = new Scheduler([{ start: 0, end: 4 * MIB - 1 }]);
+    const claim = s.claimPending()!;
+    s.truncate(claim, MIB - 1);
+    s.advance(claim, 512 * 1024);
+    s.release(claim);
+    expect(s.remainingBytes()).toBe(4 * MIB - 512 * 1024);
+    expect(s.claimPending()).toMatchObject({ start: 512 * 1024, end: MIB - 1 });
+    expect(s.claimPending()).toMatchObject({ start: MIB, end: 4 * MIB - 1 });
+    expect(s.finished).toBe(false);
+  });
+
+  it('is finished when every claim was received and released', () => {
+    const s = new Scheduler([{ start: 0, end: 99 }]);
+    const claim = s.claimPending()!;
+    s.advance(claim, 100);
+    s.release(claim);
+    expect(s.finished).toBe(true);
+  });
+});
