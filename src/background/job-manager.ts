@@ -1,7 +1,7 @@
 import { type JobEvent, serializeError, transition } from '../shared/job-state';
 import type { Settings } from '../shared/settings';
 import { deleteJob, getJob, listJobs, putJob, updateJob } from '../store/jobs';
-import { clearPieces } from '../store/pieces';
+import { clearPieces, deleteOrphanPieces } from '../store/pieces';
 import { type JobId, type JobRecord, newJobId, type Store } from '../store/schema';
 import { type LiveJob, runJob } from './job-runner';
 import { addRefererRule, removeRefererRule } from './referer';
@@ -76,7 +76,9 @@ export class JobManager {
   }
 
   async resume(id: JobId): Promise<void> {
-    if (await this.apply(id, { type: 'resume' })) await this.pump();
+    if (!(await this.apply(id, { type: 'resume' }))) return;
+    await this.note(id, null); // why it was paused no longer holds
+    await this.pump();
   }
 
   async retry(id: JobId): Promise<void> {
@@ -106,8 +108,13 @@ export class JobManager {
     return this.saver.onChanged(delta);
   }
 
-  /** After the worker (re)starts: jobs it was fetching go back to the queue, saves under way are picked up. */
+  /**
+   * After the worker (re)starts (termination, update, browser restart): jobs it was fetching go back to the
+   * queue and resume from their stored pieces, paused ones stay paused, saves under way are picked up or
+   * started again, and pieces no unfinished job owns are deleted.
+   */
   async restore(): Promise<void> {
+    await deleteOrphanPieces(this.db);
     for (const job of await listJobs(this.db)) {
       if (job.state.status === 'running') await this.apply(job.id, { type: 'interrupted' });
       if (job.state.status === 'completing' && !(await this.saver.restore(job))) await this.save(job);
@@ -140,7 +147,7 @@ export class JobManager {
     const outcome = await runJob(this.db, job, live, {
       maxConnections,
       onProgress: this.deps.onChange,
-      onNote: (note) => void updateJob(this.db, job.id, (j) => ({ ...j, note })).then(this.deps.onChange),
+      onNote: (note) => void this.note(job.id, note),
     });
     await removeRefererRule(job.id);
     this.live.delete(job.id);
@@ -164,6 +171,10 @@ export class JobManager {
         return;
       case 'no-ranges':
         return this.handBack(id, 'the server does not support byte ranges');
+      case 'no-space':
+        // The stored pieces stay; resume (once space is freed) continues from them.
+        if (await this.apply(id, { type: 'pause' })) await this.note(id, `Paused: ${outcome.message}`);
+        return;
       case 'failed': {
         const job = await getJob(this.db, id);
         const error = serializeError(outcome.error);
@@ -178,6 +189,11 @@ export class JobManager {
         return _exhaustive;
       }
     }
+  }
+
+  private async note(id: JobId, note: string | null): Promise<void> {
+    await updateJob(this.db, id, (j) => ({ ...j, note }));
+    this.deps.onChange();
   }
 
   private async save(job: JobRecord): Promise<void> {

@@ -1,10 +1,12 @@
 import { download } from '../engine/download';
-import type { DownloadNotice, Progress, RemoteFile } from '../engine/types';
+import { totalLength } from '../engine/ranges';
+import type { DownloadNotice, PieceSink, Progress, RemoteFile } from '../engine/types';
 import { createFetcher } from '../net/fetcher';
 import { systemClock } from '../shared/system-clock';
 import { createPieceSink } from '../store/piece-sink';
 import type { JobRecord, Store } from '../store/schema';
 import { describeSize } from './intercept';
+import { ensureSpace, isOutOfSpace, NotEnoughSpaceError } from './storage-space';
 
 /** A job the worker is fetching right now. */
 export interface LiveJob {
@@ -18,9 +20,13 @@ export type RunOutcome =
   | { kind: 'stopped' }
   /** The server ignores Range: the browser's own downloader does a single stream better. */
   | { kind: 'no-ranges' }
+  /** The rest of the file does not fit in storage: pause, keep the pieces, say why. */
+  | { kind: 'no-space'; message: string }
   | { kind: 'failed'; error: unknown };
 
 const NO_RANGES = 'no-ranges';
+/** How often a running job re-checks that the rest of the file still fits. */
+const SPACE_CHECK_MS = 2_000;
 
 export interface RunOptions {
   maxConnections: number;
@@ -35,30 +41,94 @@ export async function runJob(
   live: LiveJob,
   options: RunOptions,
 ): Promise<RunOutcome> {
+  const { controller } = live;
+  const notes = new NoteWriter(options.onNote);
+  const space = new SpaceWatch((error) => controller.abort(error));
   try {
+    // Known size (the browser's, or a previous probe's): check before the first request.
+    const knownSize = job.remote?.size ?? job.sizeBytes;
+    if (knownSize !== null) await ensureSpace(knownSize - totalLength(job.done));
     const result = await download({
       url: job.url,
       fetcher: createFetcher(),
       clock: systemClock,
-      sink: createPieceSink(db, job.id),
+      sink: checkingSpace(createPieceSink(db, job.id)),
       maxConnections: options.maxConnections,
-      signal: live.controller.signal,
+      signal: controller.signal,
       onProgress: (progress) => {
         live.progress = progress;
+        space.check(progress);
         options.onProgress();
       },
       onNotice: (notice) => {
-        if (notice.type === 'single-stream') live.controller.abort(NO_RANGES);
-        else options.onNote(describeNotice(notice));
+        if (notice.type === 'single-stream') controller.abort(NO_RANGES);
+        else notes.add(notice);
       },
     });
     return { kind: 'fetched', remote: result.remote };
   } catch (error) {
-    const { signal } = live.controller;
+    const { signal } = controller;
+    if (signal.reason instanceof NotEnoughSpaceError)
+      return { kind: 'no-space', message: signal.reason.message };
     if (signal.aborted) return signal.reason === NO_RANGES ? { kind: 'no-ranges' } : { kind: 'stopped' };
+    if (error instanceof NotEnoughSpaceError) return { kind: 'no-space', message: error.message };
+    if (isOutOfSpace(error)) {
+      return { kind: 'no-space', message: 'storage is full: free some space, then resume' };
+    }
     return { kind: 'failed', error };
   }
 }
+
+/** Once the probe knows the size, nothing is stored unless the rest of the file fits. */
+function checkingSpace(sink: PieceSink): PieceSink {
+  return {
+    ...sink,
+    async begin(remote, done) {
+      if (remote.size !== null) await ensureSpace(remote.size - totalLength(done));
+      return sink.begin(remote, done);
+    },
+  };
+}
+
+/** Re-checks the space left every few seconds while a job runs; `onFull` stops it. */
+class SpaceWatch {
+  private lastMs = Date.now();
+  private checking = false;
+
+  constructor(private readonly onFull: (error: NotEnoughSpaceError) => void) {}
+
+  check(progress: Progress): void {
+    if (this.checking || progress.totalBytes === null || Date.now() - this.lastMs < SPACE_CHECK_MS) return;
+    this.checking = true;
+    this.lastMs = Date.now();
+    ensureSpace(progress.totalBytes - progress.doneBytes)
+      .catch((error: unknown) => {
+        if (error instanceof NotEnoughSpaceError) this.onFull(error);
+      })
+      .finally(() => {
+        this.checking = false;
+      });
+  }
+}
+
+/**
+ * Turns notices into the job's note. A resume without validators says so: the size was all that could be
+ * compared, so the note keeps that warning rather than letting "resumed" replace it.
+ */
+class NoteWriter {
+  private unverified = false;
+
+  constructor(private readonly write: (note: string) => void) {}
+
+  add(notice: Exclude<DownloadNotice, { type: 'single-stream' }>): void {
+    if (notice.type === 'unverified-resume') this.unverified = true;
+    const note = describeNotice(notice);
+    this.write(notice.type === 'resumed' && this.unverified ? `${note}; ${UNVERIFIED}` : note);
+  }
+}
+
+const UNVERIFIED =
+  'the server sends no ETag or Last-Modified, so only the size could be re-checked: identity not verified';
 
 function describeNotice(notice: Exclude<DownloadNotice, { type: 'single-stream' }>): string {
   switch (notice.type) {
@@ -69,7 +139,7 @@ function describeNotice(notice: Exclude<DownloadNotice, { type: 'single-stream' 
         ? 'the file changed on the server: restarted'
         : 'restarted from zero';
     case 'unverified-resume':
-      return 'resumed without a validator: only the size was re-checked';
+      return UNVERIFIED;
     case 'connections-lowered':
       return `the server answered ${notice.status}: down to ${notice.connections} connections`;
     case 'retrying':

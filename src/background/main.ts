@@ -9,7 +9,7 @@ import { handleCommand } from './commands';
 import { createMenu, MENU_ID, onMenuClicked } from './context-menu';
 import { decide, nameFromUrl } from './intercept';
 import { JobManager } from './job-manager';
-import { KeepAlive } from './keep-alive';
+import { KeepAlive, WAKE_ALARM } from './keep-alive';
 import { isOwnDownload, startOwnDownload } from './own-downloads';
 import { getSettings, watchSettings } from './settings-cache';
 import { addSkipped } from './skipped';
@@ -28,10 +28,18 @@ const services = db.then(async (store) => {
     handToBrowser: startOwnDownload,
   });
   await manager.restore();
+  keepAlive.set(manager.busy);
   return manager;
 });
 
 chrome.runtime.onInstalled.addListener(createMenu);
+
+// Either event starts a stopped worker, and starting is what resumes its jobs (JobManager.restore): the
+// browser's start, and the wake alarm KeepAlive keeps while jobs are active.
+chrome.runtime.onStartup.addListener(() => void services);
+chrome.alarms.onAlarm.addListener((alarm) => {
+  if (alarm.name === WAKE_ALARM) void services.then((manager) => keepAlive.set(manager.busy));
+});
 
 chrome.downloads.onCreated.addListener(async (item) => {
   if (isOwnDownload(item.url, item.finalUrl)) return;

@@ -5,7 +5,7 @@ import type { ByteRange, PieceSink, RemoteFile, SavedState } from '../engine/typ
 
 const RECORD_VERSION = 1;
 /** How often the resume record is rewritten while bytes arrive. */
-const SAVE_INTERVAL_MS = 2000;
+const SAVE_INTERVAL_MS = 1000;
 
 interface ResumeRecord extends SavedState {
   version: number;

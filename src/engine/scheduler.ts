@@ -6,6 +6,10 @@ import type { ByteRange } from './types';
  * Work is either pending (nobody owns it) or claimed by one connection. A claim's `end` may shrink while its
  * connection streams: a free connection takes the back part of the claim that will finish last, and the owner
  * stops where the taker begins. So no connection is left alone with a long tail.
+ *
+ * A connection that fetches its claim as a series of whole-response pieces (one request per piece) marks the
+ * piece in flight with `reserve`: a split then only takes bytes after the reserved end, so a request already
+ * sent is never cut short.
  */
 export interface Claim {
   readonly id: number;
@@ -14,6 +18,11 @@ export interface Claim {
   pos: number;
   /** Last byte the owner may write; shrinks when another connection takes the back part. */
   end: number;
+  /**
+   * Last byte of the piece the owner has asked for in one request and not yet received (`pos - 1` when none):
+   * splits never take bytes at or before it.
+   */
+  reservedEnd: number;
 }
 
 export interface SplitHints {
@@ -73,7 +82,8 @@ export class Scheduler {
     const ownerSpeed = hints.speedOf(victim.id);
     const takerSpeed = hints.expectedSpeed;
     const takerShare = ownerSpeed > 0 && takerSpeed > 0 ? takerSpeed / (ownerSpeed + takerSpeed) : 0.5;
-    const takeBytes = Math.floor(remaining * takerShare);
+    // Never into the piece in flight: at most what lies after it.
+    const takeBytes = Math.min(Math.floor(remaining * takerShare), splittableBytes(victim));
     if (remaining - takeBytes < 1 || !worthSplitting(remaining, takeBytes, ownerSpeed, hints)) return null;
     const splitAt = victim.end - takeBytes + 1;
     const taken: ByteRange = { start: splitAt, end: victim.end };
@@ -98,9 +108,18 @@ export class Scheduler {
     return taken;
   }
 
+  /**
+   * The owner has asked for bytes up to `end` (inclusive) in one request: until it advances past them, no split
+   * takes any of them. Clamped to the claim.
+   */
+  reserve(claim: Claim, end: number): void {
+    claim.reservedEnd = Math.min(end, claim.end);
+  }
+
   /** The owner received bytes up to (not including) `pos`. */
   advance(claim: Claim, pos: number): void {
     claim.pos = pos;
+    if (claim.reservedEnd < pos) claim.reservedEnd = pos - 1;
   }
 
   /** The server sent less than asked: the owner keeps up to `end`, the rest goes back to pending. */
@@ -108,6 +127,7 @@ export class Scheduler {
     if (end >= claim.end) return;
     this.addPending({ start: end + 1, end: claim.end });
     claim.end = end;
+    if (claim.reservedEnd > end) claim.reservedEnd = end;
   }
 
   /** The owner is done with its claim: anything it did not receive goes back to pending. */
@@ -129,7 +149,7 @@ export class Scheduler {
     let bestScore = -1;
     for (const claim of this.claims.values()) {
       const remaining = claim.end - claim.pos + 1;
-      if (remaining <= 0) continue;
+      if (remaining <= 0 || splittableBytes(claim) <= 0) continue;
       const speed = hints.speedOf(claim.id);
       // Unknown speed ranks by size alone; a known speed ranks by expected seconds left.
       const score = speed > 0 ? remaining / speed : remaining / Math.max(hints.expectedSpeed, 1);
@@ -142,7 +162,13 @@ export class Scheduler {
   }
 
   private add(range: ByteRange): Claim {
-    const claim: Claim = { id: this.nextId++, start: range.start, pos: range.start, end: range.end };
+    const claim: Claim = {
+      id: this.nextId++,
+      start: range.start,
+      pos: range.start,
+      end: range.end,
+      reservedEnd: range.start - 1,
+    };
     this.claims.set(claim.id, claim);
     return claim;
   }
@@ -151,6 +177,11 @@ export class Scheduler {
     this.pending.push(range);
     this.pending.sort((a, b) => a.start - b.start);
   }
+}
+
+/** Bytes of a claim another connection may take: those after the owner's position and its piece in flight. */
+function splittableBytes(claim: Claim): number {
+  return claim.end - Math.max(claim.pos, claim.reservedEnd + 1) + 1;
 }
 
 function worthSplitting(

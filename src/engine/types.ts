@@ -26,6 +26,12 @@ export interface HttpResponse {
   headers: HttpHeaders;
   /** Null only for bodiless responses. Reading it may reject (connection reset, truncated body). */
   body: ReadableStream<Uint8Array> | null;
+  /**
+   * The platform's own response object (the fetch Response in a browser or Node), opaque to the engine: it
+   * passes it through to `PieceSink.writeResponse`, so a sink can consume the body natively (e.g. `blob()`)
+   * without the bytes passing through a JS stream reader. Absent for fetchers that have none.
+   */
+  raw?: unknown;
 }
 
 /** Performs one HTTP GET. Rejects only on network failure; any status resolves. */
@@ -74,6 +80,17 @@ export interface PieceSink {
   reset(): Promise<void>;
   /** Every byte is in: make the file whole (rename, assemble). */
   finish(): Promise<void>;
+  /**
+   * Optional whole-response mode. Stores exactly `length` bytes, the entire body of `response` (a validated 206
+   * for exactly those bytes), at `offset`, committed like `write`; or rejects if the body has a different length
+   * (TruncatedBodyError) or cannot be read. The sink reads the body itself (typically through `response.raw`),
+   * so the bytes need not pass through the engine. Wrap storage failures in StorageError; any other rejection
+   * counts as a network failure of that request and is retried. Nothing may be committed when it rejects.
+   *
+   * When present, the engine fetches ranges as pieces of at most `preferredWriteBytes`, one request per piece
+   * (connections are reused), and uses `write` only for the probe's open-ended response and single streams.
+   */
+  writeResponse?(offset: number, length: number, response: HttpResponse): Promise<void>;
   /** Bytes per write the sink works best with (the engine batches up to this much per connection). */
   readonly preferredWriteBytes: number;
 }

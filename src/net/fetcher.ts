@@ -20,6 +20,7 @@ export function createFetcher(fetchImpl: typeof fetch = globalThis.fetch.bind(gl
       url: response.url || url,
       headers: response.headers,
       body: response.body,
+      raw: response,
     };
   };
 }

@@ -1,5 +1,6 @@
 import { addRange } from '../engine/ranges';
 import type { ByteRange } from '../engine/types';
+import { isFinal } from '../shared/job-state';
 import { type JobId, piecesOf, type Store } from './schema';
 
 /** The pieces repository. Each function is one transaction. */
@@ -39,4 +40,19 @@ export async function clearPieces(db: Store, jobId: JobId): Promise<void> {
     job ? jobs.put({ ...job, done: [] }) : Promise.resolve(),
   ]);
   await tx.done;
+}
+
+/**
+ * Deletes the pieces no unfinished job owns: a job deleted or finished while its pieces were left behind (the
+ * worker stopped between the two). Returns how many jobs' pieces went.
+ */
+export async function deleteOrphanPieces(db: Store): Promise<number> {
+  const tx = db.transaction(['jobs', 'pieces'], 'readwrite');
+  const pieces = tx.objectStore('pieces');
+  const [jobs, keys] = await Promise.all([tx.objectStore('jobs').getAll(), pieces.getAllKeys()]);
+  const owners = new Set(jobs.filter((job) => !isFinal(job.state)).map((job) => job.id));
+  const orphans = new Set(keys.map(([jobId]) => jobId).filter((jobId) => !owners.has(jobId)));
+  await Promise.all([...orphans].map((jobId) => pieces.delete(piecesOf(jobId))));
+  await tx.done;
+  return orphans.size;
 }

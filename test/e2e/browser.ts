@@ -22,40 +22,26 @@ export interface TestBrowser {
   profileDir: string;
   /** A tab for web pages. */
   page: Page;
+  /** Holds the profile and the download directory; pass it to launchBrowser to start the same profile again. */
+  root: string;
+  /** Closes the browser the way a user does, keeping the profile for a relaunch. */
+  quit(): Promise<void>;
+  /** Closes the browser and deletes the profile. */
   close(): Promise<void>;
 }
 
-export async function launchBrowser(): Promise<TestBrowser> {
+/** A fresh profile, or (given `root`) the profile of an earlier launch, as after a browser restart. */
+export async function launchBrowser({ root }: { root?: string } = {}): Promise<TestBrowser> {
   if (!existsSync(join(DIST, 'manifest.json'))) throw new Error(`no extension in ${DIST}: run npm run build`);
-  const root = await mkdtemp(join(tmpdir(), 'accel-e2e-'));
+  root ??= await createProfile();
   const profileDir = join(root, 'profile');
   const downloadDir = join(root, 'downloads');
-  await mkdir(join(profileDir, 'Default'), { recursive: true });
-  await mkdir(downloadDir);
-  await writeFile(
-    join(profileDir, 'Default', 'Preferences'),
-    JSON.stringify({
-      download: { default_directory: downloadDir, prompt_for_download: false, directory_upgrade: true },
-      savefile: { default_directory: downloadDir },
-    }),
-  );
   const context = await chromium.launchPersistentContext(profileDir, {
     executablePath: CHROMIUM,
     headless: false,
     ignoreDefaultArgs: ['--disable-extensions'],
     acceptDownloads: true,
-    args: [
-      '--headless=new',
-      `--disable-extensions-except=${DIST}`,
-      `--load-extension=${DIST}`,
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: chromiumArgs(),
   });
   const worker =
     context.serviceWorkers().find((w) => w.url().startsWith(EXTENSION_ORIGIN)) ??
@@ -69,11 +55,47 @@ export async function launchBrowser(): Promise<TestBrowser> {
     downloadDir,
     profileDir,
     page,
+    root,
+    async quit() {
+      await context.close().catch(() => {});
+    },
     async close() {
       await context.close().catch(() => {});
       await rm(root, { recursive: true, force: true }).catch(() => {});
     },
   };
+}
+
+/** A profile whose Preferences send downloads to `ROOT/downloads` without asking. */
+export async function createProfile(): Promise<string> {
+  const root = await mkdtemp(join(tmpdir(), 'accel-e2e-'));
+  const downloadDir = join(root, 'downloads');
+  await mkdir(join(root, 'profile', 'Default'), { recursive: true });
+  await mkdir(downloadDir);
+  await writeFile(
+    join(root, 'profile', 'Default', 'Preferences'),
+    JSON.stringify({
+      download: { default_directory: downloadDir, prompt_for_download: false, directory_upgrade: true },
+      savefile: { default_directory: downloadDir },
+    }),
+  );
+  return root;
+}
+
+/** Chromium's flags for every end-to-end launch (DESIGN fact 10). */
+export function chromiumArgs(): string[] {
+  return [
+    '--headless=new',
+    `--disable-extensions-except=${DIST}`,
+    `--load-extension=${DIST}`,
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ];
 }
 
 /** Waits until `name` exists in `dir` with `sizeBytes` bytes and no partial (.crdownload) file is left. */

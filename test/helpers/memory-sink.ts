@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
+import { StorageError, TruncatedBodyError } from '../../src/engine/errors';
 import { addRange } from '../../src/engine/ranges';
-import type { ByteRange, PieceSink, RemoteFile, SavedState } from '../../src/engine/types';
+import type { ByteRange, HttpResponse, PieceSink, RemoteFile, SavedState } from '../../src/engine/types';
 
 /**
  * An in-memory sink that checks the engine's contract: writes stay inside the file, never overlap with
@@ -101,5 +102,36 @@ export class MemorySink implements PieceSink {
   snapshot(): SavedState {
     if (!this.remote) throw new Error('nothing to snapshot');
     return { remote: this.remote, done: this.done.map((r) => ({ ...r })) };
+  }
+}
+
+/**
+ * A MemorySink in piece mode: `writeResponse` reads the whole body through the platform's response object
+ * (`raw`, the fetch Response), as the browser's IndexedDB sink does with `blob()`, checks its length and stores
+ * it. `write` still serves the probe's first piece; `streamWrites` and `pieces` tell the two paths apart.
+ */
+export class PieceMemorySink extends MemorySink {
+  /** Ranges stored through writeResponse, in completion order. */
+  pieces: ByteRange[] = [];
+  /** Ranges stored through write (chunks streamed by the engine). */
+  streamWrites: ByteRange[] = [];
+
+  constructor(saved: SavedState | null = null, preferredWriteBytes = 1024 * 1024) {
+    super(saved, preferredWriteBytes);
+  }
+
+  override async write(offset: number, chunks: readonly Uint8Array[]): Promise<void> {
+    await super.write(offset, chunks);
+    const written = this.writes.at(-1);
+    if (written) this.streamWrites.push(written);
+  }
+
+  async writeResponse(offset: number, length: number, response: HttpResponse): Promise<void> {
+    const raw = response.raw as Response;
+    const bytes = new Uint8Array(await raw.arrayBuffer());
+    if (bytes.byteLength !== length) throw new TruncatedBodyError(response.url, length, bytes.byteLength);
+    if (this.failWrites) throw new StorageError(this.failWrites);
+    await super.write(offset, [bytes]);
+    this.pieces.push({ start: offset, end: offset + length - 1 });
   }
 }

@@ -77,7 +77,7 @@ function requestedRange(header: string | null, size: number): { start: number; e
 describe('accel CLI', () => {
   it('resumes after kill -9, requesting only missing ranges with If-Range', async () => {
     const source = patternSource(16 * MIB, 31);
-    server = await throttledServer(source, { bytesPerSecond: 2 * MIB });
+    server = await throttledServer(source, { bytesPerSecond: MIB });
     const out = join(dir, 'out.bin');
     const first = accel([server.url, '-n', '4', '-o', out, '--quiet']);
     const record = await killAfter(first.child, `${out}.part.json`, 4 * MIB);
@@ -104,7 +104,7 @@ describe('accel CLI', () => {
   it('starts over, and says so, when the file changed between runs', async () => {
     const source = patternSource(16 * MIB, 32);
     const changed = patternSource(16 * MIB, 33);
-    server = await throttledServer(source, { bytesPerSecond: 2 * MIB });
+    server = await throttledServer(source, { bytesPerSecond: MIB });
     const out = join(dir, 'out.bin');
     const first = accel([server.url, '-n', '4', '-o', out, '--quiet']);
     await killAfter(first.child, `${out}.part.json`, 2 * MIB);

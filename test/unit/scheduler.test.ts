@@ -92,3 +92,50 @@ describe('Scheduler', () => {
     expect(s.finished).toBe(true);
   });
 });
+
+describe('Scheduler with a piece in flight (whole-response pieces)', () => {
+  it('splits only after the reserved piece', () => {
+    const s = new Scheduler([{ start: 0, end: 8 * MIB - 1 }]);
+    const owner = s.claimPending()!;
+    s.reserve(owner, 6 * MIB - 1);
+    // Half of what is left would start at 4 MiB, inside the piece: the taker gets only what lies after it.
+    expect(s.claimWork(hints({ minSplitBytes: 1 }))).toMatchObject({ start: 6 * MIB, end: 8 * MIB - 1 });
+    expect(owner.end).toBe(6 * MIB - 1);
+  });
+
+  it('never splits a claim whose rest is all in flight, not even for a tail steal', () => {
+    const s = new Scheduler([{ start: 0, end: 2 * MIB - 1 }]);
+    const owner = s.claimPending()!;
+    s.reserve(owner, 2 * MIB - 1);
+    const slowOwner = hints({ speedOf: () => 16 * 1024, expectedSpeed: 8 * MIB });
+    expect(s.claimWork(slowOwner)).toBeNull();
+    // Once the piece is in, the reservation goes with it and the rest may be split again.
+    s.advance(owner, MIB);
+    expect(owner.reservedEnd).toBe(2 * MIB - 1);
+    s.advance(owner, 2 * MIB);
+    expect(owner.reservedEnd).toBe(2 * MIB - 1);
+    expect(s.remainingBytes()).toBe(0);
+  });
+
+  it('takes a tail after the piece in flight from a slow owner', () => {
+    const s = new Scheduler([{ start: 0, end: 1.5 * MIB - 1 }]);
+    const owner = s.claimPending()!;
+    s.reserve(owner, 256 * 1024 - 1);
+    const taken = s.claimWork(hints({ speedOf: () => 64 * 1024, expectedSpeed: 8 * MIB }))!;
+    expect(taken.start).toBeGreaterThanOrEqual(256 * 1024);
+    expect(taken.end).toBe(1.5 * MIB - 1);
+    expect(owner.end).toBe(taken.start - 1);
+    expect(owner.end).toBeGreaterThanOrEqual(owner.reservedEnd);
+  });
+
+  it('releases a failed piece from its start, and truncation keeps the reservation inside the claim', () => {
+    const s = new Scheduler([{ start: 0, end: 4 * MIB - 1 }]);
+    const owner = s.claimPending()!;
+    s.advance(owner, MIB);
+    s.reserve(owner, 2 * MIB - 1);
+    s.truncate(owner, 1.5 * MIB - 1);
+    expect(owner.reservedEnd).toBe(1.5 * MIB - 1);
+    s.release(owner);
+    expect(s.claimPending()).toMatchObject({ start: MIB, end: 1.5 * MIB - 1 });
+  });
+});

@@ -1,0 +1,99 @@
+import type { Page } from 'playwright-core';
+import type { JobView } from '../../src/shared/job-view';
+import type { Settings } from '../../src/shared/settings';
+import type { RangeServer } from '../server/index';
+import { EXTENSION_ORIGIN, sendFromExtensionPage, type TestBrowser } from './browser';
+
+/** What the end-to-end tests look at from the outside: the worker's jobs, its IndexedDB, the server's log. */
+
+/** The jobs as the popup sees them. */
+export async function listJobs(browser: TestBrowser): Promise<JobView[]> {
+  const reply = (await sendFromExtensionPage(browser, { type: 'jobs/list' })) as {
+    ok: boolean;
+    value: { jobs: JobView[] };
+  };
+  if (!reply.ok) throw new Error(`jobs/list failed: ${JSON.stringify(reply)}`);
+  return reply.value.jobs;
+}
+
+export async function changeSettings(browser: TestBrowser, change: Partial<Settings>): Promise<void> {
+  const current = (await sendFromExtensionPage(browser, { type: 'settings/get' })) as { value: Settings };
+  const settings = { ...current.value, ...change };
+  const reply = (await sendFromExtensionPage(browser, { type: 'settings/set', settings })) as { ok: boolean };
+  if (!reply.ok) throw new Error(`settings/set failed: ${JSON.stringify(reply)}`);
+}
+
+export interface StoredState {
+  /** Every piece in the `pieces` store: [jobId, start, end]. */
+  pieces: [string, number, number][];
+  /** Each job's committed ranges. */
+  done: Record<string, { start: number; end: number }[]>;
+}
+
+/**
+ * Reads the extension's IndexedDB directly from an extension page (the options page, opened once). Sends no
+ * message, so it never wakes a stopped worker.
+ */
+export async function readStore(browser: TestBrowser): Promise<StoredState> {
+  const page = await extensionPage(browser);
+  return page.evaluate(async () => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const open = indexedDB.open('accelerator');
+      open.onsuccess = () => resolve(open.result);
+      open.onerror = () => reject(open.error);
+    });
+    const all = <T>(store: string) =>
+      new Promise<T[]>((resolve, reject) => {
+        const request = db.transaction(store).objectStore(store).getAll();
+        request.onsuccess = () => resolve(request.result as T[]);
+        request.onerror = () => reject(request.error);
+      });
+    const [pieces, jobs] = await Promise.all([
+      all<{ jobId: string; start: number; end: number }>('pieces'),
+      all<{ id: string; done: { start: number; end: number }[] }>('jobs'),
+    ]);
+    db.close();
+    return {
+      pieces: pieces.map((p): [string, number, number] => [p.jobId, p.start, p.end]),
+      done: Object.fromEntries(jobs.map((j) => [j.id, j.done])),
+    };
+  });
+}
+
+/** The options page, where tests send messages and read IndexedDB (opened once per browser). */
+export async function extensionPage(browser: TestBrowser): Promise<Page> {
+  const url = `${EXTENSION_ORIGIN}/src/options/options.html`;
+  const open = browser.context.pages().find((p) => p.url() === url);
+  if (open) return open;
+  const page = await browser.context.newPage();
+  await page.goto(url);
+  return page;
+}
+
+export async function openPopup(browser: TestBrowser): Promise<Page> {
+  const popup = await browser.context.newPage();
+  await popup.goto(`${EXTENSION_ORIGIN}/src/popup/popup.html`);
+  return popup;
+}
+
+/** Stops the extension's service worker as Chromium does when it deems it idle (DESIGN facts 1 and 2). */
+export async function stopWorker(browser: TestBrowser): Promise<void> {
+  const cdp = await browser.context.newCDPSession(browser.page);
+  await cdp.send('ServiceWorker.enable');
+  await cdp.send('ServiceWorker.stopAllWorkers');
+  await cdp.detach();
+}
+
+/** Requests still streaming. */
+export function openRequests(server: RangeServer): number {
+  return server.requests.filter((r) => r.endedAtMs === null).length;
+}
+
+/** Body bytes the server sent for ranged requests (the engine's), leaving out the browser's own plain GET. */
+export function rangedBytes(server: RangeServer): number {
+  return server.requests.filter((r) => r.range !== null).reduce((sum, r) => sum + r.bytesSent, 0);
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

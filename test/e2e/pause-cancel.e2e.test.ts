@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { patternSource, type RangeServer, sha256Of, throttledServer } from '../server/index';
+import { launchBrowser, listDownloads, type TestBrowser, waitForFile } from './browser';
+import { listJobs, openPopup, openRequests, readStore, sleep } from './extension';
+import { createPageServer, linkPage, type PageServer } from './pages';
+import { sha256File } from './sha';
+
+const MIB = 1024 * 1024;
+
+let browser: TestBrowser;
+let pages: PageServer;
+const servers: RangeServer[] = [];
+
+beforeAll(async () => {
+  [browser, pages] = await Promise.all([launchBrowser(), createPageServer()]);
+});
+afterAll(async () => {
+  await Promise.all([browser?.close(), pages?.close(), ...servers.map((s) => s.close())]);
+});
+
+async function startDownload(name: string, seed: number): Promise<RangeServer> {
+  const server = await throttledServer(
+    patternSource(64 * MIB, seed),
+    { bytesPerSecond: 1 * MIB },
+    { path: `/${name}` },
+  );
+  servers.push(server);
+  pages.html = linkPage(server.url);
+  await browser.page.goto(pages.origin);
+  await browser.page.click('#file');
+  return server;
+}
+
+it('pause from the popup stops every request within 1 s; resume completes the file', async () => {
+  const popup = await openPopup(browser);
+  const server = await startDownload('paused.bin', 71);
+  const expected = sha256Of(server.source);
+  const job = popup.locator('.job', { hasText: 'paused.bin' });
+  await job.locator('.state.running').waitFor();
+  await expect.poll(() => server.bytesSent, { timeout: 20_000 }).toBeGreaterThan(12 * MIB);
+
+  await job.locator('button.action-pause').click();
+  const clickedAt = Date.now();
+  await expect.poll(() => openRequests(server), { timeout: 5_000, interval: 20 }).toBe(0);
+  const stoppedMs = Date.now() - clickedAt;
+  await job.locator('.state.paused').waitFor();
+  const [sent, requests] = [server.bytesSent, server.requests.length];
+  await sleep(1500);
+  expect(stoppedMs).toBeLessThan(1000);
+  expect(server.bytesSent).toBe(sent);
+  expect(server.requests.length).toBe(requests);
+  const kept = (await readStore(browser)).pieces.length;
+  console.info(`pause: every request closed ${stoppedMs} ms after the click; ${kept} pieces kept`);
+
+  await job.locator('button.action-resume').click();
+  await waitForFile(browser.downloadDir, 'paused.bin', server.source.size, { timeoutMs: 60_000 });
+  expect(await sha256File(`${browser.downloadDir}/paused.bin`)).toBe(await expected);
+  const resumed = server.requests.slice(requests);
+  expect(resumed.length).toBeGreaterThan(0);
+  expect(resumed.every((r) => r.ifRange !== null && r.range !== 'bytes=0-')).toBe(true);
+  await popup.close();
+});
+
+it('cancel from the popup stops the requests and leaves no pieces in IndexedDB', async () => {
+  const popup = await openPopup(browser);
+  const server = await startDownload('cancelled.bin', 72);
+  const job = popup.locator('.job', { hasText: 'cancelled.bin' });
+  await job.locator('.state.running').waitFor();
+  const id = await job.getAttribute('data-job-id');
+  expect(id).not.toBeNull();
+  await expect
+    .poll(async () => (await readStore(browser)).pieces.filter(([jobId]) => jobId === id).length, {
+      timeout: 30_000,
+    })
+    .toBeGreaterThan(0);
+
+  await job.locator('button.action-cancel').click();
+  await job.locator('.state.cancelled').waitFor();
+  await expect.poll(() => openRequests(server), { timeout: 2_000 }).toBe(0);
+  // Writes that were in flight when the cancel came must not leave pieces behind either.
+  await sleep(1000);
+  const stored = await readStore(browser);
+  expect(stored.pieces.filter(([jobId]) => jobId === id)).toEqual([]);
+  expect(stored.done[id as string]).toEqual([]);
+  expect((await listJobs(browser)).find((j) => j.id === id)?.state.status).toBe('cancelled');
+  expect((await listDownloads(browser.downloadDir)).filter((f) => f.startsWith('cancelled'))).toEqual([]);
+  await popup.close();
+});

@@ -1,0 +1,139 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { PieceMemorySink } from '../helpers/memory-sink';
+import { MIB, runEngine } from '../helpers/run-engine';
+import {
+  dropAfterServer,
+  patternSource,
+  type RangeServer,
+  type RequestRecord,
+  sha256Of,
+  shortRangeServer,
+  throttledServer,
+  unevenServer,
+} from '../server';
+
+/** Piece mode: a sink with writeResponse gets one whole response per piece (the browser's IndexedDB path). */
+
+const servers: RangeServer[] = [];
+async function serve(server: Promise<RangeServer>): Promise<RangeServer> {
+  const s = await server;
+  servers.push(s);
+  return s;
+}
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.close()));
+});
+
+const gets = (s: RangeServer) => s.requests.filter((r) => r.method === 'GET');
+
+function bounds(r: RequestRecord): { start: number; end: number | null } {
+  const m = /^bytes=(\d+)-(\d*)$/.exec(r.range ?? '');
+  if (!m) throw new Error(`unexpected Range ${r.range}`);
+  return { start: Number(m[1]), end: m[2] ? Number(m[2]) : null };
+}
+
+/** Every request after the probe asks for a bounded piece of at most `maxBytes`, guarded by If-Range. */
+function expectBoundedPieces(server: RangeServer, maxBytes: number, etag: string | null | undefined): void {
+  const [probe, ...rest] = gets(server);
+  expect(probe?.range).toBe('bytes=0-');
+  expect(rest.length).toBeGreaterThan(0);
+  for (const r of rest) {
+    const { start, end } = bounds(r);
+    expect(end, r.range ?? '').not.toBeNull();
+    expect((end as number) - start + 1).toBeLessThanOrEqual(maxBytes);
+    expect(r.ifRange).toBe(etag);
+  }
+}
+
+/** Pieces and streamed writes tile the file exactly once: no byte was stored twice. */
+function expectTiled(sink: PieceMemorySink, size: number): void {
+  const all = [...sink.pieces, ...sink.streamWrites].sort((a, b) => a.start - b.start);
+  let next = 0;
+  for (const r of all) {
+    expect(r.start).toBe(next);
+    next = r.end + 1;
+  }
+  expect(next).toBe(size);
+}
+
+describe('engine in piece mode (sink.writeResponse)', () => {
+  it('fetches bounded pieces over parallel reused connections, the probe streaming only its first piece', async () => {
+    const source = patternSource(12 * MIB, 31);
+    const server = await serve(throttledServer(source, { bytesPerSecond: 4 * MIB }));
+    const sink = new PieceMemorySink(null, MIB);
+    const run = await runEngine(server.url, { maxConnections: 4, sink });
+    expect(run.error).toBeNull();
+    expect(sink.sha256()).toBe(await sha256Of(source));
+    expect(run.result?.receivedBytes).toBe(source.size);
+    expect(server.maxConcurrent).toBeGreaterThanOrEqual(4);
+    expectBoundedPieces(server, MIB, run.result?.remote.etag);
+    expectTiled(sink, source.size);
+    // The probe's body is kept as the first piece, streamed; nothing else goes through write().
+    const streamed = sink.streamWrites.reduce((n, r) => n + r.end - r.start + 1, 0);
+    expect(streamed).toBeLessThanOrEqual(MIB);
+    expect(sink.streamWrites.every((r) => r.end < MIB)).toBe(true);
+    expect(sink.pieces.length).toBeGreaterThanOrEqual(11);
+    // One request per piece, on kept-alive connections.
+    expect(gets(server).length).toBeLessThanOrEqual(24);
+    const sockets = new Set(gets(server).map((r) => r.connectionId));
+    expect(sockets.size).toBeLessThan(gets(server).length);
+    expect(gets(server).filter((r) => r.aborted).length).toBeLessThanOrEqual(1); // the probe, cancelled
+  });
+
+  it('retries a piece whose connection drops mid-body, from the piece start, bounded', async () => {
+    const source = patternSource(4 * MIB, 32);
+    const server = await serve(dropAfterServer(source, { afterBytes: 100_000, firstRequests: 3 }));
+    const sink = new PieceMemorySink(null, MIB);
+    const run = await runEngine(server.url, { maxConnections: 2, sink });
+    expect(run.error).toBeNull();
+    expect(sink.sha256()).toBe(await sha256Of(source));
+    expect(run.notices.some((n) => n.type === 'retrying')).toBe(true);
+    expectTiled(sink, source.size);
+    expect(gets(server).length).toBeLessThanOrEqual(24);
+    // A retried piece starts where the failed one did: nothing of a failed piece was stored.
+    const failed = gets(server).filter((r) => r.aborted && r.range !== 'bytes=0-');
+    for (const r of failed) {
+      const { start } = bounds(r);
+      expect(gets(server).some((g) => g.id > r.id && bounds(g).start === start)).toBe(true);
+    }
+  });
+
+  it('finishes on uneven connections: small pieces for slow connections, splits never cut a piece', async () => {
+    const source = patternSource(8 * MIB, 33);
+    const server = await serve(unevenServer(source, { rates: [4 * MIB, 4 * MIB, 128 * 1024, 4 * MIB] }));
+    const sink = new PieceMemorySink(null, MIB);
+    const run = await runEngine(server.url, { maxConnections: 4, sink });
+    expect(run.error).toBeNull();
+    expect(sink.sha256()).toBe(await sha256Of(source));
+    expect(run.result?.receivedBytes).toBe(source.size);
+    expectBoundedPieces(server, MIB, run.result?.remote.etag);
+    expectTiled(sink, source.size);
+    expect(gets(server).length).toBeLessThanOrEqual(48);
+  });
+
+  it('takes a short (honest) answer as a shorter piece and asks for the rest', async () => {
+    const source = patternSource(4 * MIB, 34);
+    const server = await serve(shortRangeServer(source, { maxBytes: 512 * 1024 }));
+    const sink = new PieceMemorySink(null, MIB);
+    const run = await runEngine(server.url, { sink });
+    expect(run.error).toBeNull();
+    expect(sink.sha256()).toBe(await sha256Of(source));
+    expectTiled(sink, source.size);
+    expect(gets(server).length).toBeLessThanOrEqual(4 * 2 + 8);
+  });
+
+  it('stops with a storage error when a piece cannot be stored', async () => {
+    const source = patternSource(4 * MIB, 35);
+    const server = await serve(throttledServer(source, { bytesPerSecond: 8 * MIB }));
+    const sink = new PieceMemorySink(null, 512 * 1024);
+    const run = await runEngine(server.url, {
+      sink,
+      onProgress: (p) => {
+        if (p.doneBytes > MIB) sink.failWrites = new Error('QuotaExceededError');
+      },
+      progressIntervalMs: 20,
+    });
+    expect(run.error).toMatchObject({ name: 'StorageError', code: 'STORAGE' });
+    expect(sink.finished).toBe(false);
+  });
+});
