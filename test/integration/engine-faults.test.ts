@@ -1,5 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MIB, runEngine } from '../helpers/run-engine';
+import { gets, useServers } from '../helpers/served';
 import {
   bufferSource,
   chunkedServer,
@@ -12,7 +13,6 @@ import {
   ignoreRangeServer,
   noValidatorsServer,
   patternSource,
-  type RangeServer,
   redirectServer,
   replacedMidwayServer,
   retryAfterServer,
@@ -25,17 +25,7 @@ import {
   wrongTotalServer,
 } from '../server';
 
-const servers: RangeServer[] = [];
-async function serve(server: Promise<RangeServer>): Promise<RangeServer> {
-  const s = await server;
-  servers.push(s);
-  return s;
-}
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-
-const gets = (s: RangeServer) => s.requests.filter((r) => r.method === 'GET');
+const { serve } = useServers();
 
 describe('engine against a correct server', () => {
   it('downloads in parallel ranges with If-Range after the probe', async () => {

@@ -1,6 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PieceMemorySink } from '../helpers/memory-sink';
 import { MIB, runEngine } from '../helpers/run-engine';
+import { gets, useServers } from '../helpers/served';
 import {
   dropAfterServer,
   patternSource,
@@ -14,17 +15,7 @@ import {
 
 /** Piece mode: a sink with writeResponse gets one whole response per piece (the browser's IndexedDB path). */
 
-const servers: RangeServer[] = [];
-async function serve(server: Promise<RangeServer>): Promise<RangeServer> {
-  const s = await server;
-  servers.push(s);
-  return s;
-}
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-
-const gets = (s: RangeServer) => s.requests.filter((r) => r.method === 'GET');
+const { serve } = useServers();
 
 function bounds(r: RequestRecord): { start: number; end: number | null } {
   const m = /^bytes=(\d+)-(\d*)$/.exec(r.range ?? '');
