@@ -3,12 +3,20 @@ import type { Settings } from '../shared/settings';
 import { deleteJob, getJob, listJobs, putJob, updateJob } from '../store/jobs';
 import { clearPieces, deleteOrphanPieces } from '../store/pieces';
 import { type JobId, type JobRecord, newJobId, type Store } from '../store/schema';
+import { type BrowserDownloads, HandOff } from './hand-off';
 import { type LiveJob, runJob } from './job-runner';
 import { addRefererRule, removeRefererRule } from './referer';
 import { Saver } from './saver';
 
-/** Applies one state-machine event to a stored job; resolves to the updated job, or null if not accepted. */
-export type ApplyEvent = (id: JobId, event: JobEvent) => Promise<JobRecord | null>;
+/**
+ * Applies one state-machine event to a stored job, with `patch` written in the same transaction when it is
+ * accepted; resolves to the updated job, or null if not accepted.
+ */
+export type ApplyEvent = (
+  id: JobId,
+  event: JobEvent,
+  patch?: Partial<JobRecord>,
+) => Promise<JobRecord | null>;
 
 export interface NewJob {
   url: string;
@@ -22,14 +30,15 @@ export interface ManagerDeps {
   settings: () => Promise<Settings>;
   /** Something users can see changed (state, progress, notes). */
   onChange: () => void;
-  /** Gives a download back to the browser's own downloader. */
-  handToBrowser: (url: string) => Promise<unknown>;
+  /** The browser's own downloader, for downloads the engine cannot do. */
+  browser: BrowserDownloads;
 }
 
 /** The queue: at most `concurrentDownloads` jobs fetch at once, in the order they were added. */
 export class JobManager {
   readonly live = new Map<JobId, LiveJob>();
   private readonly saver: Saver;
+  private readonly handOff: HandOff;
   private pumping: Promise<void> = Promise.resolve();
 
   constructor(
@@ -37,6 +46,7 @@ export class JobManager {
     private readonly deps: ManagerDeps,
   ) {
     this.saver = new Saver(db, this.apply);
+    this.handOff = new HandOff(db, deps.browser, deps.onChange);
   }
 
   /** True while the worker must stay awake. */
@@ -44,12 +54,12 @@ export class JobManager {
     return this.live.size > 0 || this.saver.busy;
   }
 
-  readonly apply: ApplyEvent = async (id, event) => {
+  readonly apply: ApplyEvent = async (id, event, patch = {}) => {
     let accepted = false;
     const job = await updateJob(this.db, id, (current) => {
       const state = transition(current.state, event);
       accepted = state !== null;
-      return state ? { ...current, state } : null;
+      return state ? { ...current, ...patch, state } : null;
     });
     if (accepted) this.deps.onChange();
     return accepted && job ? job : null;
@@ -65,6 +75,7 @@ export class JobManager {
       remote: null,
       done: [],
       note: null,
+      warning: null,
     });
     this.deps.onChange();
     await this.pump();
@@ -82,17 +93,24 @@ export class JobManager {
   }
 
   async retry(id: JobId): Promise<void> {
-    if (await this.apply(id, { type: 'retry' })) await this.pump();
+    const job = await this.apply(id, { type: 'retry' });
+    if (!job) return;
+    // Starting from zero: no byte a warning spoke of is kept.
+    if (job.done.length === 0 && job.warning) await updateJob(this.db, id, (j) => ({ ...j, warning: null }));
+    await this.pump();
   }
 
+  /** Stops a job and forgets it: its pieces and its record (a running job's once its run has stopped). */
   async cancel(id: JobId): Promise<void> {
     const before = await getJob(this.db, id);
     if (!before || !(await this.apply(id, { type: 'cancel' }))) return;
     const live = this.live.get(id);
-    if (live)
-      live.controller.abort('cancel'); // the run's end deletes the pieces
-    else await clearPieces(this.db, id);
+    if (live) {
+      live.controller.abort('cancel'); // the run's end deletes the job (see settle)
+      return;
+    }
     await this.saver.cancel(before);
+    await this.forget(id);
   }
 
   /** Forgets a job that is not active (its pieces too). */
@@ -116,8 +134,12 @@ export class JobManager {
   async restore(): Promise<void> {
     await deleteOrphanPieces(this.db);
     for (const job of await listJobs(this.db)) {
-      if (job.state.status === 'running') await this.apply(job.id, { type: 'interrupted' });
-      if (job.state.status === 'completing' && !(await this.saver.restore(job))) await this.save(job);
+      const { status } = job.state;
+      if (status === 'running') await this.apply(job.id, { type: 'interrupted' });
+      // Cancelled while its run was stopping, and the worker stopped before the run's end deleted it.
+      if (status === 'cancelled') await this.forget(job.id);
+      if (status === 'completing' && !(await this.saver.restore(job))) await this.save(job);
+      if (status === 'handed-to-browser') await this.handOff.restore(job);
     }
     await this.pump();
   }
@@ -148,6 +170,7 @@ export class JobManager {
       maxConnections,
       onProgress: this.deps.onChange,
       onNote: (note) => void this.note(job.id, note),
+      onWarning: (warning) => void this.warn(job.id, warning),
     });
     await removeRefererRule(job.id);
     this.live.delete(job.id);
@@ -167,7 +190,7 @@ export class JobManager {
         return;
       }
       case 'stopped':
-        if ((await getJob(this.db, id))?.state.status === 'cancelled') await clearPieces(this.db, id);
+        if ((await getJob(this.db, id))?.state.status === 'cancelled') await this.forget(id);
         return;
       case 'no-ranges':
         return this.handBack(id, 'the server does not support byte ranges');
@@ -196,6 +219,18 @@ export class JobManager {
     this.deps.onChange();
   }
 
+  private async warn(id: JobId, warning: string): Promise<void> {
+    await updateJob(this.db, id, (j) => ({ ...j, warning }));
+    this.deps.onChange();
+  }
+
+  /** Deletes a cancelled job: its record, its pieces, and any Referer rule it still has. */
+  private async forget(id: JobId): Promise<void> {
+    await removeRefererRule(id);
+    await deleteJob(this.db, id);
+    this.deps.onChange();
+  }
+
   private async save(job: JobRecord): Promise<void> {
     try {
       await this.saver.save(job);
@@ -205,14 +240,13 @@ export class JobManager {
   }
 
   private async handBack(id: JobId, reason: string): Promise<void> {
-    const job = await this.apply(id, { type: 'hand-back', reason });
+    const job = await this.apply(
+      id,
+      { type: 'hand-back', reason },
+      { handOff: { downloadId: null, tries: 1 } },
+    );
     if (!job) return;
     await clearPieces(this.db, id);
-    await this.deps.handToBrowser(job.url).catch((error: unknown) => {
-      void updateJob(this.db, id, (j) => ({
-        ...j,
-        note: `the browser could not start it: ${String(error)}`,
-      }));
-    });
+    await this.handOff.start(job);
   }
 }

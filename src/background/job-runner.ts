@@ -1,11 +1,11 @@
 import { download } from '../engine/download';
 import { totalLength } from '../engine/ranges';
-import type { DownloadNotice, PieceSink, Progress, RemoteFile } from '../engine/types';
+import type { PieceSink, Progress, RemoteFile } from '../engine/types';
 import { createFetcher } from '../net/fetcher';
 import { systemClock } from '../shared/system-clock';
 import { createPieceSink } from '../store/piece-sink';
 import type { JobRecord, Store } from '../store/schema';
-import { describeSize } from './intercept';
+import { describeNotice, warningFor } from './notices';
 import { ensureSpace, isOutOfSpace, NotEnoughSpaceError } from './storage-space';
 
 /** A job the worker is fetching right now. */
@@ -32,6 +32,8 @@ export interface RunOptions {
   maxConnections: number;
   onProgress: () => void;
   onNote: (note: string) => void;
+  /** A warning about the file's integrity: the job keeps it whatever notes follow. */
+  onWarning: (warning: string) => void;
 }
 
 /** Runs one job through the engine into IndexedDB, resuming from whatever pieces are stored. */
@@ -42,7 +44,6 @@ export async function runJob(
   options: RunOptions,
 ): Promise<RunOutcome> {
   const { controller } = live;
-  const notes = new NoteWriter(options.onNote);
   const space = new SpaceWatch((error) => controller.abort(error));
   try {
     // Known size (the browser's, or a previous probe's): check before the first request.
@@ -62,7 +63,11 @@ export async function runJob(
       },
       onNotice: (notice) => {
         if (notice.type === 'single-stream') controller.abort(NO_RANGES);
-        else notes.add(notice);
+        else {
+          options.onNote(describeNotice(notice));
+          const warning = warningFor(notice);
+          if (warning) options.onWarning(warning);
+        }
       },
     });
     return { kind: 'fetched', remote: result.remote };
@@ -108,45 +113,5 @@ class SpaceWatch {
       .finally(() => {
         this.checking = false;
       });
-  }
-}
-
-/**
- * Turns notices into the job's note. A resume without validators says so: the size was all that could be
- * compared, so the note keeps that warning rather than letting "resumed" replace it.
- */
-class NoteWriter {
-  private unverified = false;
-
-  constructor(private readonly write: (note: string) => void) {}
-
-  add(notice: Exclude<DownloadNotice, { type: 'single-stream' }>): void {
-    if (notice.type === 'unverified-resume') this.unverified = true;
-    const note = describeNotice(notice);
-    this.write(notice.type === 'resumed' && this.unverified ? `${note}; ${UNVERIFIED}` : note);
-  }
-}
-
-const UNVERIFIED =
-  'the server sends no ETag or Last-Modified, so only the size could be re-checked: identity not verified';
-
-function describeNotice(notice: Exclude<DownloadNotice, { type: 'single-stream' }>): string {
-  switch (notice.type) {
-    case 'resumed':
-      return `resumed after ${describeSize(notice.doneBytes)}`;
-    case 'restarted':
-      return notice.reason === 'changed'
-        ? 'the file changed on the server: restarted'
-        : 'restarted from zero';
-    case 'unverified-resume':
-      return UNVERIFIED;
-    case 'connections-lowered':
-      return `the server answered ${notice.status}: down to ${notice.connections} connections`;
-    case 'retrying':
-      return `retrying (attempt ${notice.attempt}): ${notice.error}`;
-    default: {
-      const _exhaustive: never = notice;
-      return _exhaustive;
-    }
   }
 }

@@ -10,7 +10,7 @@ import { createMenu, MENU_ID, onMenuClicked } from './context-menu';
 import { decide, nameFromUrl } from './intercept';
 import { JobManager } from './job-manager';
 import { KeepAlive, WAKE_ALARM } from './keep-alive';
-import { isOwnDownload, startOwnDownload } from './own-downloads';
+import { findOwnDownload, isOwnDownload, startOwnDownload } from './own-downloads';
 import { getSettings, watchSettings } from './settings-cache';
 import { addSkipped } from './skipped';
 import { buildSnapshot, SnapshotHub } from './snapshots';
@@ -25,7 +25,7 @@ const services = db.then(async (store) => {
       hub.changed();
       keepAlive.set(manager.busy);
     },
-    handToBrowser: startOwnDownload,
+    browser: { start: startOwnDownload, find: findOwnDownload },
   });
   await manager.restore();
   keepAlive.set(manager.busy);

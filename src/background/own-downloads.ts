@@ -24,3 +24,12 @@ function consume(url: string): boolean {
   else expected.set(url, count - 1);
   return true;
 }
+
+/**
+ * The browser's download of `url` started at or after `sinceMs`: a hand-back whose call reached the browser
+ * though the worker stopped before its id was stored. (The download a job was taken from is erased, and older.)
+ */
+export async function findOwnDownload(url: string, sinceMs: number): Promise<number | null> {
+  const items = await chrome.downloads.search({ url, startedAfter: new Date(sinceMs).toISOString() });
+  return items[0]?.id ?? null;
+}

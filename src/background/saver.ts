@@ -1,5 +1,5 @@
 import { serializeError } from '../shared/job-state';
-import { getJob, listJobs } from '../store/jobs';
+import { getJob, listJobs, updateJob } from '../store/jobs';
 import { clearPieces } from '../store/pieces';
 import type { JobId, JobRecord, Store } from '../store/schema';
 import type { ApplyEvent } from './job-manager';
@@ -29,6 +29,14 @@ export class Saver {
       await revoke(url).catch(() => {});
       throw new Error(`assembled ${sizeBytes} bytes, expected ${expected}`);
     }
+    // Recorded first: a worker stopped before `saving` is stored still finds the download by its URL.
+    const recorded = await updateJob(this.db, job.id, (j) =>
+      j.state.status === 'completing' ? { ...j, saveUrl: url } : null,
+    );
+    if (recorded?.state.status !== 'completing') {
+      await revoke(url).catch(() => {}); // cancelled while the pieces were being assembled
+      return;
+    }
     const downloadId = await chrome.downloads.download({
       url,
       filename: job.filename,
@@ -36,20 +44,38 @@ export class Saver {
       saveAs: false,
     });
     this.pending.set(downloadId, { jobId: job.id, url });
-    await this.apply(job.id, { type: 'saving', downloadId });
+    if (!(await this.apply(job.id, { type: 'saving', downloadId }))) {
+      // Cancelled while the browser was being asked.
+      this.pending.delete(downloadId);
+      await chrome.downloads.cancel(downloadId).catch(() => {});
+      await revoke(url).catch(() => {});
+      return;
+    }
     // A small file may have finished before the listener knew its id.
     const [item] = await chrome.downloads.search({ id: downloadId });
     if (item?.state === 'complete') await this.completed(downloadId);
   }
 
-  /** After a worker restart: pick up saves that were under way. */
+  /**
+   * After a worker restart: picks up the save that was under way, found by its id or, when the worker stopped
+   * before the id was stored, by its blob: URL. False when there is none to pick up (never started, or
+   * interrupted): the caller saves again.
+   */
   async restore(job: JobRecord): Promise<boolean> {
-    if (job.state.status !== 'completing' || job.state.downloadId === null) return false;
-    const downloadId = job.state.downloadId;
-    const [item] = await chrome.downloads.search({ id: downloadId });
-    if (item?.state === 'complete') await this.finish(job.id, downloadId, null);
-    else if (item?.state === 'in_progress') this.pending.set(downloadId, { jobId: job.id, url: null });
-    else return false;
+    if (job.state.status !== 'completing') return false;
+    const { downloadId } = job.state;
+    const items =
+      downloadId !== null
+        ? await chrome.downloads.search({ id: downloadId })
+        : job.saveUrl
+          ? await chrome.downloads.search({ url: job.saveUrl })
+          : [];
+    const item = items.find((i) => i.state !== 'interrupted');
+    if (item?.state === 'complete') await this.finish(job.id, item.id, null);
+    else if (item?.state === 'in_progress') {
+      this.pending.set(item.id, { jobId: job.id, url: job.saveUrl ?? null });
+      if (downloadId !== item.id) await this.apply(job.id, { type: 'saving', downloadId: item.id });
+    } else return false;
     return true;
   }
 

@@ -10,24 +10,28 @@ const INTERVAL_MS = 250;
 
 export async function buildSnapshot(db: Store, live: ReadonlyMap<string, LiveJob>): Promise<Snapshot> {
   const [jobs, skipped] = await Promise.all([listJobs(db), listSkipped()]);
-  const views = jobs.map((job): JobView => {
-    const progress = live.get(job.id)?.progress ?? null;
-    return {
-      id: job.id,
-      url: job.url,
-      filename: job.filename,
-      sizeBytes: progress?.totalBytes ?? job.sizeBytes,
-      doneBytes:
-        job.state.status === 'completed'
-          ? (job.sizeBytes ?? 0)
-          : (progress?.doneBytes ?? totalLength(job.done)),
-      speedBytesPerSecond: progress?.speedBytesPerSecond ?? 0,
-      etaMs: progress?.etaMs ?? null,
-      connections: progress?.connections.filter((c) => c.state !== 'retrying').length ?? 0,
-      state: job.state,
-      note: job.note,
-    };
-  });
+  // A cancelled job is on its way out: its record goes as soon as its run has stopped.
+  const views = jobs
+    .filter((job) => job.state.status !== 'cancelled')
+    .map((job): JobView => {
+      const progress = live.get(job.id)?.progress ?? null;
+      return {
+        id: job.id,
+        url: job.url,
+        filename: job.filename,
+        sizeBytes: progress?.totalBytes ?? job.sizeBytes,
+        doneBytes:
+          job.state.status === 'completed'
+            ? (job.sizeBytes ?? 0)
+            : (progress?.doneBytes ?? totalLength(job.done)),
+        speedBytesPerSecond: progress?.speedBytesPerSecond ?? 0,
+        etaMs: progress?.etaMs ?? null,
+        connections: progress?.connections.filter((c) => c.state !== 'retrying').length ?? 0,
+        state: job.state,
+        note: job.note,
+        warning: job.warning ?? null,
+      };
+    });
   return { jobs: views.reverse(), skipped };
 }
 

@@ -96,6 +96,7 @@ export function renderJob(job: JobView, onAction: (action: JobAction, job: JobVi
   if (pct !== null) bar.value = pct;
   item.append(top, bar, el('div', 'stats', statsLine(job)));
   const note = noteFor(job);
+  if (job.warning) item.append(el('div', 'warning', job.warning));
   if (note) item.append(el('div', 'note', note));
   const actions = el('div', 'actions');
   for (const action of actionsFor(job)) {

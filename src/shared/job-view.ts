@@ -13,6 +13,8 @@ export interface JobView {
   connections: number;
   state: JobState;
   note: string | null;
+  /** About the file's integrity (changed on the server, identity not verified); kept until a start from zero. */
+  warning: string | null;
 }
 
 /** A download the extension saw and left to the browser, with the reason shown to the user. */

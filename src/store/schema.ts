@@ -26,8 +26,29 @@ export interface JobRecord {
   remote: RemoteFile | null;
   /** Committed byte ranges, sorted and disjoint: exactly the ranges of the pieces stored for this job. */
   done: ByteRange[];
-  /** The latest note worth showing (resumed, restarted, lowered connections). */
+  /** The latest note worth showing (resumed, retrying, lowered connections); the next note replaces it. */
   note: string | null;
+  /**
+   * What the user must not miss about the file's integrity (it changed on the server and was restarted, or
+   * its identity could not be verified on resume). Notes never replace it; only a start from zero does.
+   * Absent in records written before it existed: read as null.
+   */
+  warning?: string | null;
+  /**
+   * Set when the job is handed back to the browser: the browser's download id once downloads.download has
+   * resolved, and how many times it was called. Absent in records from before it was kept: never handed again.
+   */
+  handOff?: HandOff;
+  /**
+   * The blob: URL of the job's save, recorded before downloads.download is asked for it, so a worker that
+   * restarts before the download's id is stored finds that download instead of saving the file twice.
+   */
+  saveUrl?: string | null;
+}
+
+export interface HandOff {
+  downloadId: number | null;
+  tries: number;
 }
 
 export interface PieceRecord {

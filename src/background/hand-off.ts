@@ -1,0 +1,70 @@
+import { updateJob } from '../store/jobs';
+import type { JobId, JobRecord, Store } from '../store/schema';
+
+/** The initial call and one more after a worker restart: a call that keeps failing is not repeated forever. */
+export const MAX_HAND_OFF_TRIES = 2;
+
+/** The browser's own downloader, as the hand-off sees it (chrome.downloads in the worker, fakes in tests). */
+export interface BrowserDownloads {
+  /** Starts the browser's download of `url`; resolves to its id. */
+  start(url: string): Promise<number>;
+  /** A download of `url` the browser started at or after `sinceMs`, if any. */
+  find(url: string, sinceMs: number): Promise<number | null>;
+}
+
+/**
+ * Gives jobs back to the browser's own downloader (state `handed-to-browser`, recorded with `handOff` before
+ * the call) and records the browser's download id once the call resolves. A worker that stopped between the
+ * two finds, on restart, either the download the browser did start, or calls once more. In one worker
+ * lifetime a job is handed off at most once.
+ */
+export class HandOff {
+  private readonly called = new Set<JobId>();
+
+  constructor(
+    private readonly db: Store,
+    private readonly browser: BrowserDownloads,
+    private readonly onChange: () => void,
+  ) {}
+
+  /** Calls the browser for a job that was just handed back. */
+  async start(job: JobRecord): Promise<void> {
+    if (this.called.has(job.id)) return;
+    this.called.add(job.id);
+    await this.call(job);
+  }
+
+  /** After the worker (re)starts: completes a hand-off whose download id was never recorded. */
+  async restore(job: JobRecord): Promise<void> {
+    if (job.state.status !== 'handed-to-browser' || job.handOff?.downloadId !== null) return;
+    if (this.called.has(job.id)) return;
+    this.called.add(job.id);
+    // The call may have reached the browser before the worker stopped: then its download is already there.
+    const found = await this.browser.find(job.url, job.createdAt).catch(() => null);
+    if (found !== null) return this.record(job.id, found);
+    let again = false;
+    const next = await updateJob(this.db, job.id, (j) => {
+      const tries = j.handOff?.downloadId === null ? j.handOff.tries : MAX_HAND_OFF_TRIES;
+      again = j.state.status === 'handed-to-browser' && tries < MAX_HAND_OFF_TRIES;
+      return again ? { ...j, handOff: { downloadId: null, tries: tries + 1 } } : null;
+    });
+    if (again && next) await this.call(next);
+  }
+
+  private async call(job: JobRecord): Promise<void> {
+    try {
+      await this.record(job.id, await this.browser.start(job.url));
+    } catch (error) {
+      await updateJob(this.db, job.id, (j) => ({
+        ...j,
+        note: `the browser could not start it: ${String(error)}`,
+      }));
+      this.onChange();
+    }
+  }
+
+  private async record(id: JobId, downloadId: number): Promise<void> {
+    await updateJob(this.db, id, (j) => (j.handOff ? { ...j, handOff: { ...j.handOff, downloadId } } : null));
+    this.onChange();
+  }
+}

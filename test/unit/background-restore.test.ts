@@ -1,0 +1,211 @@
+import 'fake-indexeddb/auto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { BrowserDownloads } from '../../src/background/hand-off';
+import { JobManager } from '../../src/background/job-manager';
+import type { RemoteFile } from '../../src/engine/types';
+import { DEFAULT_SETTINGS } from '../../src/shared/settings';
+import { getJob, listJobs, putJob } from '../../src/store/jobs';
+import { listPieceBlobs, putPiece } from '../../src/store/pieces';
+import { type JobId, type JobRecord, newJobId, openStore, type Store } from '../../src/store/schema';
+import { type FakeChrome, installFakeChrome } from './fake-chrome';
+
+/** What a worker that starts (after termination or a browser restart) does with the jobs it finds stored. */
+
+const SIZE = 20;
+const URL = 'http://127.0.0.1/f.bin';
+const remote: RemoteFile = {
+  url: URL,
+  finalUrl: URL,
+  size: SIZE,
+  acceptRanges: true,
+  etag: '"v1"',
+  lastModified: null,
+  mime: 'application/octet-stream',
+  filename: 'f.bin',
+};
+
+let db: Store;
+let chrome: FakeChrome;
+let browser: BrowserDownloads & { starts: string[]; found: number | null; fail: boolean };
+
+beforeEach(async () => {
+  db = await openStore(`restore-${Math.random()}`);
+  chrome = installFakeChrome({ sizeBytes: SIZE });
+  browser = {
+    starts: [],
+    found: null,
+    fail: false,
+    async start(url) {
+      browser.starts.push(url);
+      if (browser.fail) throw new Error('Invalid URL');
+      return 500 + browser.starts.length;
+    },
+    find: async () => browser.found,
+  };
+});
+afterEach(() => db.close());
+
+/** A new worker lifetime: a fresh manager over the same store. */
+function worker(): JobManager {
+  return new JobManager(db, { settings: async () => DEFAULT_SETTINGS, onChange: () => {}, browser });
+}
+
+/** A job with every byte stored (two pieces), in `state`. */
+async function storedJob(state: JobRecord['state'], extra: Partial<JobRecord> = {}): Promise<JobId> {
+  const id = newJobId();
+  await putJob(db, {
+    id,
+    url: URL,
+    referrer: null,
+    origin: 'auto',
+    filename: 'f.bin',
+    sizeBytes: SIZE,
+    createdAt: Date.now() - 1000,
+    state: { status: 'running' },
+    remote,
+    done: [],
+    note: null,
+  });
+  await putPiece(db, id, 0, new Blob([new Uint8Array(10)]));
+  await putPiece(db, id, 10, new Blob([new Uint8Array(10)]));
+  await db.put('jobs', { ...(await getJob(db, id))!, state, ...extra });
+  return id;
+}
+
+async function complete(manager: JobManager, downloadId: number): Promise<void> {
+  const item = chrome.downloads.find((d) => d.id === downloadId);
+  if (item) item.state = 'complete';
+  await manager.onDownloadChanged({
+    id: downloadId,
+    state: { current: 'complete', previous: 'in_progress' },
+  });
+}
+
+describe('a job whose pieces were all stored but whose file was not saved yet', () => {
+  it('is assembled and saved again when the worker stopped before asking the browser', async () => {
+    const id = await storedJob({ status: 'completing', downloadId: null });
+    const manager = worker();
+    await manager.restore();
+    expect(chrome.assembled).toEqual([id]);
+    expect(chrome.started).toEqual([{ url: 'blob:fake/1', filename: 'f.bin' }]);
+    const job = await getJob(db, id);
+    expect(job?.state).toEqual({ status: 'completing', downloadId: 100 });
+    expect(job?.saveUrl).toBe('blob:fake/1');
+
+    await complete(manager, 100);
+    expect((await getJob(db, id))?.state).toEqual({ status: 'completed', downloadId: 100 });
+    expect(await listPieceBlobs(db, id)).toEqual([]);
+  });
+
+  it('finds the save the browser started when the worker stopped before storing its id', async () => {
+    const id = await storedJob({ status: 'completing', downloadId: null }, { saveUrl: 'blob:old' });
+    chrome.known({ id: 9, url: 'blob:old', filename: 'f.bin', state: 'in_progress' });
+    const manager = worker();
+    await manager.restore();
+    expect(chrome.started).toEqual([]); // no second copy
+    expect((await getJob(db, id))?.state).toEqual({ status: 'completing', downloadId: 9 });
+
+    await complete(manager, 9);
+    expect((await getJob(db, id))?.state).toEqual({ status: 'completed', downloadId: 9 });
+    expect(await listPieceBlobs(db, id)).toEqual([]);
+  });
+
+  it('is saved again when the browser interrupted the save (its blob: URL died with the browser)', async () => {
+    const id = await storedJob({ status: 'completing', downloadId: 7 }, { saveUrl: 'blob:old' });
+    chrome.known({ id: 7, url: 'blob:old', filename: 'f.bin', state: 'interrupted' });
+    const manager = worker();
+    await manager.restore();
+    expect(chrome.started).toEqual([{ url: 'blob:fake/1', filename: 'f.bin' }]);
+    expect((await getJob(db, id))?.state).toEqual({ status: 'completing', downloadId: 100 });
+    await complete(manager, 100);
+    expect((await getJob(db, id))?.state.status).toBe('completed');
+  });
+
+  it('is marked completed, pieces deleted, when the browser finished the save while the worker was stopped', async () => {
+    const id = await storedJob({ status: 'completing', downloadId: 7 });
+    chrome.known({ id: 7, url: 'blob:old', filename: 'f.bin', state: 'complete' });
+    await worker().restore();
+    expect(chrome.started).toEqual([]);
+    expect(chrome.assembled).toEqual([]);
+    expect((await getJob(db, id))?.state).toEqual({ status: 'completed', downloadId: 7 });
+    expect(await listPieceBlobs(db, id)).toEqual([]);
+  });
+
+  it('is picked up while the browser is still saving it', async () => {
+    const id = await storedJob({ status: 'completing', downloadId: 7 });
+    chrome.known({ id: 7, url: 'blob:old', filename: 'f.bin', state: 'in_progress' });
+    const manager = worker();
+    await manager.restore();
+    expect(chrome.started).toEqual([]);
+    await complete(manager, 7);
+    expect((await getJob(db, id))?.state).toEqual({ status: 'completed', downloadId: 7 });
+  });
+});
+
+describe('a job handed back to the browser', () => {
+  const handed = (handOff: JobRecord['handOff']) =>
+    storedJob({ status: 'handed-to-browser', reason: 'no ranges' }, { handOff, done: [] });
+
+  it('is handed back again, once, when its download never started', async () => {
+    const id = await handed({ downloadId: null, tries: 1 });
+    const manager = worker();
+    await Promise.all([manager.restore(), manager.restore()]);
+    expect(browser.starts).toEqual([URL]);
+    expect((await getJob(db, id))?.handOff).toEqual({ downloadId: 501, tries: 2 });
+    await worker().restore(); // the id is known now: nothing more to do
+    expect(browser.starts).toEqual([URL]);
+  });
+
+  it('is not handed back a third time when the browser keeps refusing it', async () => {
+    const id = await handed({ downloadId: null, tries: 1 });
+    browser.fail = true;
+    await worker().restore();
+    await worker().restore();
+    expect(browser.starts).toEqual([URL]);
+    const job = await getJob(db, id);
+    expect(job?.handOff).toEqual({ downloadId: null, tries: 2 });
+    expect(job?.note).toMatch(/the browser could not start it: Error: Invalid URL/);
+  });
+
+  it('records the download the browser did start before the worker stopped, and starts no other', async () => {
+    const id = await handed({ downloadId: null, tries: 1 });
+    browser.found = 42;
+    await worker().restore();
+    expect(browser.starts).toEqual([]);
+    expect((await getJob(db, id))?.handOff).toEqual({ downloadId: 42, tries: 1 });
+  });
+
+  it('is left alone when its download started, or when it is from before the download id was kept', async () => {
+    await handed({ downloadId: 7, tries: 1 });
+    await handed(undefined);
+    await worker().restore();
+    expect(browser.starts).toEqual([]);
+  });
+});
+
+describe('cancel', () => {
+  it('deletes a paused job: its record and its pieces', async () => {
+    const id = await storedJob({ status: 'paused' });
+    await worker().cancel(id);
+    expect(await getJob(db, id)).toBeUndefined();
+    expect(await listPieceBlobs(db, id)).toEqual([]);
+  });
+
+  it('deletes the browser save of a job being saved, then the job', async () => {
+    const id = await storedJob({ status: 'completing', downloadId: 7 });
+    chrome.known({ id: 7, url: 'blob:old', filename: 'f.bin', state: 'in_progress' });
+    await worker().cancel(id);
+    expect(chrome.cancelled).toEqual([7]);
+    expect(await getJob(db, id)).toBeUndefined();
+    expect(await listPieceBlobs(db, id)).toEqual([]);
+  });
+
+  it('on restart, a job left cancelled (the worker stopped before deleting it) is deleted', async () => {
+    const id = await storedJob({ status: 'cancelled' });
+    const kept = await storedJob({ status: 'paused' });
+    await worker().restore();
+    expect((await listJobs(db)).map((j) => j.id)).toEqual([kept]);
+    expect(await listPieceBlobs(db, id)).toEqual([]);
+    expect(await listPieceBlobs(db, kept)).toHaveLength(2);
+  });
+});

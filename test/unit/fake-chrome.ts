@@ -1,0 +1,92 @@
+/**
+ * The few chrome.* APIs the worker's job manager and saver call, faked for Node: a browser download list
+ * the test can drive (complete, interrupt), an offscreen document that "assembles" a blob: URL, and session
+ * rules. Installed on globalThis.chrome by `installFakeChrome`.
+ */
+export interface FakeDownload {
+  id: number;
+  url: string;
+  filename: string;
+  state: 'in_progress' | 'complete' | 'interrupted';
+  startTime: string;
+}
+
+export interface FakeChrome {
+  downloads: FakeDownload[];
+  /** downloads.download calls, in order. */
+  started: { url: string; filename?: string | undefined }[];
+  /** offscreen/assemble requests, in order. */
+  assembled: string[];
+  cancelled: number[];
+  /** Adds a download the browser already knows (from before the worker started). */
+  known(download: Omit<FakeDownload, 'startTime'> & { startTime?: string }): void;
+}
+
+export function installFakeChrome({ sizeBytes = 0 } = {}): FakeChrome {
+  let nextId = 100;
+  let offscreenOpen = false;
+  let blobs = 0;
+  const fake: FakeChrome = {
+    downloads: [],
+    started: [],
+    assembled: [],
+    cancelled: [],
+    known: (d) => fake.downloads.push({ startTime: new Date().toISOString(), ...d }),
+  };
+  const chrome = {
+    runtime: {
+      id: 'fakemiedkhlmlmmbccllciacifpncpfc',
+      ContextType: { OFFSCREEN_DOCUMENT: 'OFFSCREEN_DOCUMENT' },
+      getURL: (path: string) => `chrome-extension://fakemiedkhlmlmmbccllciacifpncpfc/${path}`,
+      getContexts: async () => (offscreenOpen ? [{ contextType: 'OFFSCREEN_DOCUMENT' }] : []),
+      sendMessage: async (message: { type: string; jobId?: string }) => {
+        if (message.type === 'offscreen/assemble') {
+          fake.assembled.push(message.jobId ?? '');
+          return { ok: true, value: { url: `blob:fake/${++blobs}`, sizeBytes } };
+        }
+        return { ok: true, value: null };
+      },
+    },
+    offscreen: {
+      Reason: { BLOBS: 'BLOBS' },
+      createDocument: async () => {
+        offscreenOpen = true;
+      },
+      closeDocument: async () => {
+        offscreenOpen = false;
+      },
+    },
+    downloads: {
+      download: async (options: { url: string; filename?: string }) => {
+        fake.started.push({ url: options.url, filename: options.filename });
+        const id = nextId++;
+        fake.downloads.push({
+          id,
+          url: options.url,
+          filename: options.filename ?? '',
+          state: 'in_progress',
+          startTime: new Date().toISOString(),
+        });
+        return id;
+      },
+      search: async (query: { id?: number; url?: string; startedAfter?: string }) =>
+        fake.downloads.filter(
+          (d) =>
+            (query.id === undefined || d.id === query.id) &&
+            (query.url === undefined || d.url === query.url) &&
+            (query.startedAfter === undefined || d.startTime >= query.startedAfter),
+        ),
+      cancel: async (id: number) => {
+        fake.cancelled.push(id);
+        const d = fake.downloads.find((x) => x.id === id);
+        if (d) d.state = 'interrupted';
+      },
+    },
+    declarativeNetRequest: {
+      getSessionRules: async () => [],
+      updateSessionRules: async () => {},
+    },
+  };
+  Object.assign(globalThis, { chrome });
+  return fake;
+}
