@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { patternSource, type RangeServer, sha256Of, throttledServer } from '../server/index';
 import { launchBrowser, type TestBrowser, waitForFile } from './browser';
-import { listJobs, readStore } from './extension';
-import { createPageServer, linkPage, type PageServer } from './pages';
+import { clickLink, listJobs, openPopup, readStore, waitForPieces } from './extension';
+import { createPageServer, type PageServer } from './pages';
 import { sha256File } from './sha';
 
 const MIB = 1024 * 1024;
@@ -29,19 +29,8 @@ afterAll(async () => {
 async function startThenQuit(s: RangeServer): Promise<{ root: string; pieces: Range[] }> {
   const first = await launchBrowser();
   browser = first;
-  pages.html = linkPage(s.url);
-  await first.page.goto(pages.origin);
-  await first.page.click('#file');
-  let pieces: Range[] = [];
-  await expect
-    .poll(
-      async () => {
-        pieces = (await readStore(first)).pieces.map(([, start, end]) => ({ start, end }));
-        return pieces.length;
-      },
-      { timeout: 30_000 },
-    )
-    .toBeGreaterThan(1);
+  await clickLink(first, pages, s.url);
+  const pieces = await waitForPieces(first, 2);
   await first.quit();
   return { root: first.root, pieces };
 }
@@ -78,6 +67,7 @@ it('resumes a download by itself after the browser is closed and started again',
   const job = (await listJobs(browser)).find((j) => j.url === server?.url);
   expect(job?.state.status).toBe('completed');
   expect(job?.note).toMatch(/^resumed after/);
+  expect(job?.warning).toBeNull(); // the ETag matched: nothing to warn about
   expect((await readStore(browser)).pieces).toEqual([]);
 });
 
@@ -102,4 +92,11 @@ it('restarts from zero when the file changed on the server while the browser was
   const job = (await listJobs(browser)).find((j) => j.url === server?.url);
   expect(job?.state.status).toBe('completed');
   expect(job?.note).toMatch(/changed on the server/);
+  // The warning stays on the job, in IndexedDB and in the popup's own line, whatever notes came after it.
+  const changed = /The file changed on the server: the download restarted from zero/;
+  expect((await readStore(browser)).jobs[job?.id as string]?.warning).toMatch(changed);
+  const popup = await openPopup(browser);
+  expect(await popup.locator('.job', { hasText: 'replaced.bin' }).locator('.warning').textContent()).toMatch(
+    changed,
+  );
 });

@@ -13,6 +13,7 @@ import {
   type TestBrowser,
   waitForFile,
 } from './browser';
+import { readStore } from './extension';
 import { createPageServer, linkPage, type PageServer } from './pages';
 import { sha256File } from './sha';
 
@@ -115,5 +116,10 @@ describe('downloads in Chromium', () => {
     };
     const job = reply.value.jobs.find((j) => j.url === server.url);
     expect(job?.state.status).toBe('handed-to-browser');
+    // The browser's download id is kept: a worker restart must not hand the job back a second time.
+    const id = (job as { id: string } | undefined)?.id ?? '';
+    await expect
+      .poll(async () => (await readStore(browser)).jobs[id]?.handOff)
+      .toEqual({ downloadId: expect.any(Number), tries: 1 });
   });
 });

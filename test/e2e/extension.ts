@@ -1,8 +1,11 @@
 import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
 import type { JobView } from '../../src/shared/job-view';
 import type { Settings } from '../../src/shared/settings';
+import type { JobRecord } from '../../src/store/schema';
 import type { RangeServer } from '../server/index';
 import { EXTENSION_ORIGIN, sendFromExtensionPage, type TestBrowser } from './browser';
+import { linkPage, type PageServer } from './pages';
 
 /** What the end-to-end tests look at from the outside: the worker's jobs, its IndexedDB, the server's log. */
 
@@ -28,6 +31,8 @@ export interface StoredState {
   pieces: [string, number, number][];
   /** Each job's committed ranges. */
   done: Record<string, { start: number; end: number }[]>;
+  /** Each job's stored record, by id. */
+  jobs: Record<string, JobRecord>;
 }
 
 /**
@@ -50,12 +55,13 @@ export async function readStore(browser: TestBrowser): Promise<StoredState> {
       });
     const [pieces, jobs] = await Promise.all([
       all<{ jobId: string; start: number; end: number }>('pieces'),
-      all<{ id: string; done: { start: number; end: number }[] }>('jobs'),
+      all<JobRecord>('jobs'),
     ]);
     db.close();
     return {
       pieces: pieces.map((p): [string, number, number] => [p.jobId, p.start, p.end]),
       done: Object.fromEntries(jobs.map((j) => [j.id, j.done])),
+      jobs: Object.fromEntries(jobs.map((j) => [j.id, j])),
     };
   });
 }
@@ -74,6 +80,34 @@ export async function openPopup(browser: TestBrowser): Promise<Page> {
   const popup = await browser.context.newPage();
   await popup.goto(`${EXTENSION_ORIGIN}/src/popup/popup.html`);
   return popup;
+}
+
+/** Puts a link to `url` on the test page and clicks it: a browser download, for the extension to take over. */
+export async function clickLink(browser: TestBrowser, pages: PageServer, url: string): Promise<void> {
+  pages.html = linkPage(url);
+  await browser.page.goto(pages.origin);
+  await browser.page.click('#file');
+}
+
+/** Waits until more than `atLeast - 1` pieces are stored (of job `jobId`, or of any); returns them. */
+export async function waitForPieces(
+  browser: TestBrowser,
+  atLeast: number,
+  { jobId, timeoutMs = 30_000 }: { jobId?: string | null; timeoutMs?: number } = {},
+): Promise<{ start: number; end: number }[]> {
+  let pieces: { start: number; end: number }[] = [];
+  await expect
+    .poll(
+      async () => {
+        pieces = (await readStore(browser)).pieces
+          .filter(([id]) => jobId === undefined || id === jobId)
+          .map(([, start, end]) => ({ start, end }));
+        return pieces.length;
+      },
+      { timeout: timeoutMs },
+    )
+    .toBeGreaterThanOrEqual(atLeast);
+  return pieces;
 }
 
 /** Stops the extension's service worker as Chromium does when it deems it idle (DESIGN facts 1 and 2). */
