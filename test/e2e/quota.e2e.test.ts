@@ -2,8 +2,8 @@ import type { CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { patternSource, type RangeServer, sha256Of, throttledServer } from '../server/index';
 import { EXTENSION_ORIGIN, launchBrowser, listDownloads, type TestBrowser, waitForFile } from './browser';
-import { openPopup, openRequests, rangedBytes, readStore } from './extension';
-import { createPageServer, linkPage, type PageServer } from './pages';
+import { clickLink, openPopup, openRequests, rangedBytes, readStore, waitForPieces } from './extension';
+import { createPageServer, type PageServer } from './pages';
 import { sha256File } from './sha';
 
 const MIB = 1024 * 1024;
@@ -44,9 +44,7 @@ async function startDownload(name: string, sizeBytes: number, seed: number): Pro
     { path: `/${name}` },
   );
   servers.push(server);
-  pages.html = linkPage(server.url);
-  await browser.page.goto(pages.origin);
-  await browser.page.click('#file');
+  await clickLink(browser, pages, server.url);
   return server;
 }
 
@@ -75,9 +73,7 @@ it('a quota that shrinks mid-download pauses the job, keeps its pieces, and resu
   const server = await startDownload('squeezed.bin', 64 * MIB, 82);
   const job = popup.locator('.job', { hasText: 'squeezed.bin' });
   await job.locator('.state.running').waitFor();
-  await expect
-    .poll(async () => (await readStore(browser)).pieces.length, { timeout: 30_000 })
-    .toBeGreaterThan(1);
+  await waitForPieces(browser, 2);
   await setQuota((await usage(popup)) + 4 * MIB);
 
   await job.locator('.state.paused').waitFor({ timeout: 10_000 });

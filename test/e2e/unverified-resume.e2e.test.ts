@@ -69,6 +69,7 @@ it('resumes a download without validators after a worker stop, warns that identi
   const record = (await readStore(browser)).jobs[id as string];
   expect(record?.state.status).toBe('completed');
   expect(record?.warning).toMatch(unverified);
+  expect(record?.note).toMatch(/^resumed after/); // the note moved on; the warning stayed
   expect(await job.locator('.warning').textContent()).toMatch(unverified);
   await popup.close();
 });

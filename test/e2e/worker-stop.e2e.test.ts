@@ -9,6 +9,7 @@ import {
 import { launchBrowser, type TestBrowser, waitForFile } from './browser';
 import {
   changeSettings,
+  clickLink,
   extensionPage,
   openPopup,
   openRequests,
@@ -17,7 +18,7 @@ import {
   sleep,
   stopWorker,
 } from './extension';
-import { createPageServer, linkPage, type PageServer } from './pages';
+import { createPageServer, type PageServer } from './pages';
 import { sha256File } from './sha';
 
 const MIB = 1024 * 1024;
@@ -62,9 +63,7 @@ it('survives three worker stops mid-download, re-fetching at most one piece per 
   const expected = sha256Of(source);
   await extensionPage(browser); // opened first: reading IndexedDB from it later wakes nothing
   await changeSettings(browser, { connectionsPerDownload: CONNECTIONS });
-  pages.html = linkPage(server.url);
-  await browser.page.goto(pages.origin);
-  await browser.page.click('#file');
+  await clickLink(browser, pages, server.url);
 
   const lost: number[] = [];
   let sentBefore = 0;

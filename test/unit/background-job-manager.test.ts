@@ -9,7 +9,10 @@ import { listPieceBlobs, putPiece } from '../../src/store/pieces';
 import { type JobId, type JobRecord, newJobId, openStore, type Store } from '../../src/store/schema';
 import { type FakeChrome, installFakeChrome } from './fake-chrome';
 
-/** What a worker that starts (after termination or a browser restart) does with the jobs it finds stored. */
+/**
+ * The job manager over a real (fake-indexeddb) store and a faked browser: what a worker that starts (after
+ * termination or a browser restart) does with the jobs it finds stored, cancel, and retry.
+ */
 
 const SIZE = 20;
 const URL = 'http://127.0.0.1/f.bin';
@@ -45,9 +48,10 @@ beforeEach(async () => {
 });
 afterEach(() => db.close());
 
-/** A new worker lifetime: a fresh manager over the same store. */
-function worker(): JobManager {
-  return new JobManager(db, { settings: async () => DEFAULT_SETTINGS, onChange: () => {}, browser });
+/** A new worker lifetime: a fresh manager over the same store. `slots` 0 starts no queued job. */
+function worker({ slots = DEFAULT_SETTINGS.concurrentDownloads } = {}): JobManager {
+  const settings = async () => ({ ...DEFAULT_SETTINGS, concurrentDownloads: slots });
+  return new JobManager(db, { settings, onChange: () => {}, browser });
 }
 
 /** A job with every byte stored (two pieces), in `state`. */
@@ -207,5 +211,31 @@ describe('cancel', () => {
     expect((await listJobs(db)).map((j) => j.id)).toEqual([kept]);
     expect(await listPieceBlobs(db, id)).toEqual([]);
     expect(await listPieceBlobs(db, kept)).toHaveLength(2);
+  });
+});
+
+describe('retry', () => {
+  const failed: JobRecord['state'] = {
+    status: 'failed',
+    error: { name: 'HttpStatusError', code: 'HTTP_STATUS', message: 'HTTP 500' },
+  };
+  const warning = 'The file changed on the server: the download restarted from zero.';
+
+  it('keeps the warning of a job that continues from its stored pieces', async () => {
+    const id = await storedJob(failed, { warning });
+    await worker({ slots: 0 }).retry(id);
+    const job = await getJob(db, id);
+    expect(job?.state.status).toBe('queued');
+    expect(job?.warning).toBe(warning);
+  });
+
+  it('clears the warning of a job that starts from zero: none of the bytes it spoke of are kept', async () => {
+    const id = await storedJob(failed, { warning, done: [] });
+    await db.delete('pieces', [id, 0]);
+    await db.delete('pieces', [id, 10]);
+    await worker({ slots: 0 }).retry(id);
+    const job = await getJob(db, id);
+    expect(job?.state.status).toBe('queued');
+    expect(job?.warning).toBeNull();
   });
 });
