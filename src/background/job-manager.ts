@@ -129,7 +129,8 @@ export class JobManager {
   /**
    * After the worker (re)starts (termination, update, browser restart): jobs it was fetching go back to the
    * queue and resume from their stored pieces, paused ones stay paused, saves under way are picked up or
-   * started again, and pieces no unfinished job owns are deleted.
+   * started again, a hand-back whose browser download never started is made again (once), cancelled jobs
+   * are deleted, and pieces no unfinished job owns are deleted.
    */
   async restore(): Promise<void> {
     await deleteOrphanPieces(this.db);

@@ -12,6 +12,7 @@
  *                                                               └─ hand-back ─▶ handed-to-browser (also from queued)
  *
  *   cancel: every state that is not final ──▶ cancelled.   Final: completed, cancelled, handed-to-browser.
+ *   A cancelled job is deleted (record and pieces) as soon as no run of it is left.
  */
 export interface SerializedError {
   name: string;
