@@ -1,12 +1,16 @@
 import { AbortedError, DownloadError, ResourceChangedError } from './errors';
+import { HostPool, type Slot } from './host-pool';
 import { openProbe, type ProbeOutcome } from './probe';
 import { RangeSession } from './range-session';
 import { subtractRanges, totalLength } from './ranges';
+import { paceAll } from './rate-limiter';
 import type { RangeSpec, RequestContext } from './request';
 import { DEFAULT_RETRY, retryDelay } from './retry-policy';
 import { singleStream } from './single-stream';
 import { SpeedMeter } from './speed-meter';
 import type {
+  Adaptations,
+  ByteRange,
   DownloadOptions,
   DownloadResult,
   HttpResponse,
@@ -60,6 +64,14 @@ class DownloadRun {
   private session: RangeSession | null = null;
   /** What the last probe learned. */
   private remote: RemoteFile | null = null;
+  private readonly pool: HostPool;
+  private readonly adaptations: Adaptations = {
+    racesWon: 0,
+    racesLost: 0,
+    stragglerRestarts: 0,
+    peakConnections: 0,
+  };
+  private readonly pace: ((bytes: number) => Promise<void>) | undefined;
 
   constructor(
     private readonly o: DownloadOptions,
@@ -67,6 +79,9 @@ class DownloadRun {
   ) {
     this.retry = { ...DEFAULT_RETRY, ...o.retry };
     this.random = o.random ?? Math.random;
+    this.pool = o.pool ?? new HostPool({ maxPerHost: Math.max(1, o.maxConnections) });
+    const limits = o.limits ?? [];
+    this.pace = limits.length > 0 ? (bytes) => paceAll(limits, bytes, ctx.signal) : undefined;
   }
 
   async start(): Promise<DownloadResult> {
@@ -75,7 +90,12 @@ class DownloadRun {
     for (let restarts = 0; ; restarts++) {
       try {
         const remote = brokenRanges ? await this.single(brokenRanges, null) : await this.attempt(saved);
-        return { remote, receivedBytes: this.receivedBytes, requests: this.requests };
+        return {
+          remote,
+          receivedBytes: this.receivedBytes,
+          requests: this.requests,
+          adaptations: this.adaptations,
+        };
       } catch (error) {
         if (this.ctx.signal.aborted) throw this.ctx.signal.reason;
         if (restarts >= MAX_RESTARTS || !(error instanceof DownloadError)) throw error;
@@ -130,11 +150,37 @@ class DownloadRun {
     this.total = savedSize;
     if (saved && savedSize !== null && missing.length === 0) return this.finish(saved.remote);
 
-    const outcome = await this.openWithRetry(
-      url,
-      { start: from, end: to },
-      saved ? ifRangeValue(saved.remote) : null,
-    );
+    // The probe is a connection like the others: it waits for a slot to its host.
+    const slot = await this.pool.acquire(HostPool.hostOf(url), this.ctx.signal);
+    let outcome: ProbeOutcome;
+    try {
+      outcome = await this.openWithRetry(
+        url,
+        { start: from, end: to },
+        saved ? ifRangeValue(saved.remote) : null,
+      );
+    } catch (error) {
+      slot.release();
+      throw error;
+    }
+    if (outcome.kind !== 'ranges' || outcome.remote.size === null || outcome.encoded) {
+      try {
+        return await this.attemptWithoutSession(outcome, saved, url, from);
+      } finally {
+        slot.release();
+      }
+    }
+    slot.receiving();
+    return this.attemptRanges(outcome, saved, done, missing, slot);
+  }
+
+  /** The probe answered but not with usable ranges: an empty file, a whole-file answer, or encoded ranges. */
+  private async attemptWithoutSession(
+    outcome: ProbeOutcome,
+    saved: SavedState | null,
+    url: string,
+    from: number,
+  ): Promise<RemoteFile> {
     if (outcome.kind === 'unsatisfiable') {
       if (from === 0 && (outcome.remote.size ?? 0) === 0) return this.finishEmpty(outcome.remote);
       throw new ResourceChangedError(url, 'the resumed range is no longer satisfiable');
@@ -152,11 +198,29 @@ class DownloadRun {
       });
       return this.single(outcome.remote, reusable ? outcome.response : null);
     }
-    const remote = saved ? this.checkResume(saved, outcome.remote) : outcome.remote;
-    this.remote = remote;
+    throw new Error('unreachable: ranged probe answers go to a range session');
+  }
+
+  /** Parallel ranges, the probe's response streaming the first of them. */
+  private async attemptRanges(
+    outcome: Extract<ProbeOutcome, { kind: 'ranges' }>,
+    saved: SavedState | null,
+    done: readonly ByteRange[],
+    missing: ByteRange[],
+    slot: Slot,
+  ): Promise<RemoteFile> {
+    let remote: RemoteFile;
+    try {
+      remote = saved ? this.checkResume(saved, outcome.remote) : outcome.remote;
+      this.remote = remote;
+      await this.o.sink.begin(remote, done);
+    } catch (error) {
+      outcome.response.body?.cancel().catch(() => {});
+      slot.release();
+      throw error;
+    }
     const size = remote.size as number;
     this.total = size;
-    await this.o.sink.begin(remote, done);
     if (done.length > 0) this.o.onNotice?.({ type: 'resumed', doneBytes: this.doneBytes });
     const todo = missing.length > 0 ? missing : [{ start: 0, end: size - 1 }];
     this.session = new RangeSession({
@@ -166,6 +230,10 @@ class DownloadRun {
       missing: todo,
       opened: outcome.response,
       openedEnd: outcome.end,
+      openedSlot: slot,
+      pool: this.pool,
+      limits: this.o.limits ?? [],
+      ramp: this.o.ramp ?? true,
       maxConnections: this.o.maxConnections,
       minSplitBytes: Math.max(this.o.minSplitBytes ?? MIB, MIB),
       retry: this.retry,
@@ -176,6 +244,7 @@ class DownloadRun {
       onRetry: (attempt, delayMs, error) =>
         this.o.onNotice?.({ type: 'retrying', attempt, delayMs, error: error.message }),
       countRequest: () => this.requests++,
+      adaptations: this.adaptations,
     });
     try {
       await this.session.run();
@@ -206,6 +275,7 @@ class DownloadRun {
       random: this.random,
       opened,
       onBytes: (n) => this.count(n),
+      pace: this.pace,
       onRestart: () => {
         this.doneBytes = 0;
         this.o.onNotice?.({ type: 'restarted', reason: 'no-ranges' });

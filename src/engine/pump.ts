@@ -10,6 +10,8 @@ export interface PumpOptions {
   lastByte: () => number;
   /** Called for every accepted chunk, before it is written, with the offset after it. */
   onBytes: (bytes: number, nextOffset: number) => void;
+  /** Speed limits: awaited after each chunk, so a limited reader holds the server back through TCP. */
+  pace?: (bytes: number) => Promise<void>;
 }
 
 /**
@@ -17,7 +19,7 @@ export interface PumpOptions {
  * last byte kept. Stops at `lastByte()` and cancels the rest. When reading fails, the bytes already received are
  * still written (they were validated with the response), then the read error is rethrown.
  */
-export async function pump({ body, sink, offset, lastByte, onBytes }: PumpOptions): Promise<number> {
+export async function pump({ body, sink, offset, lastByte, onBytes, pace }: PumpOptions): Promise<number> {
   const reader = body.getReader();
   const batch: Uint8Array[] = [];
   let batchStart = offset;
@@ -52,6 +54,7 @@ export async function pump({ body, sink, offset, lastByte, onBytes }: PumpOption
       batch.push(chunk);
       batchBytes += chunk.byteLength;
       if (batchBytes >= sink.preferredWriteBytes) await flush();
+      if (pace) await pace(chunk.byteLength);
     }
   } catch (error) {
     await flush();

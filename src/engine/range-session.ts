@@ -9,12 +9,15 @@ import {
   RetriesExhaustedError,
   TruncatedBodyError,
 } from './errors';
+import { HostPool, type Slot } from './host-pool';
 import { pump } from './pump';
+import { paceAll, type RateLimiter } from './rate-limiter';
 import { type RequestContext, rangeHeaders, send, statusError } from './request';
 import { retryDelay } from './retry-policy';
 import { type Claim, Scheduler } from './scheduler';
 import { SpeedMeter } from './speed-meter';
 import type {
+  Adaptations,
   ByteRange,
   ConnectionProgress,
   HttpResponse,
@@ -32,14 +35,24 @@ export interface RangeSessionOptions {
   /** The probe's response, streaming from missing[0].start to `openedEnd`. */
   opened: HttpResponse;
   openedEnd: number;
+  /** The probe's slot in the host pool, released when its response is done. */
+  openedSlot: Slot | null;
   maxConnections: number;
   minSplitBytes: number;
+  /** Connections per host, shared with other downloads; 429/503/refusals teach it a lower cap. */
+  pool: HostPool;
+  /** Speed limits (the download's own, an overall one); a limited download streams so reads can be paced. */
+  limits: readonly RateLimiter[];
+  /** Start with the probe plus one connection and add more (x2) only while each step adds throughput. */
+  ramp: boolean;
   retry: RetryOptions;
   random: () => number;
   onBytes: (bytes: number) => void;
   onConnectionsLowered: (connections: number, status: number) => void;
   onRetry: (attempt: number, delayMs: number, error: DownloadError) => void;
   countRequest: () => void;
+  /** Counters the session adds to. */
+  adaptations: Adaptations;
 }
 
 interface Worker {
@@ -51,6 +64,30 @@ interface Worker {
   lastDataMs: number;
   /** Extra time the watchdog allows a whole-response piece in flight, whose bytes arrive unseen. */
   allowanceMs: number;
+  /** This connection's slot in the host pool while a request is open. */
+  slot: Slot | null;
+  /** When the current response started to arrive (null when none is). */
+  receivingSinceMs: number | null;
+  /** Since when this connection has been far slower than the others (null when it is not). */
+  slowSinceMs: number | null;
+  /** An endgame race on this connection's bytes, whichever side of it this connection is. */
+  race: Race | null;
+}
+
+/**
+ * An endgame race: a free connection asks again for bytes a slow one is still fetching. The first to deliver
+ * wins; the other is aborted. Stream mode races for the tail `[from, claim.end]` (the racer wins when its
+ * answer arrives before the owner reaches `from`); piece mode races for the whole piece in flight (the first
+ * response read whole is stored, the other is dropped unstored).
+ */
+interface Race {
+  owner: Worker;
+  racer: Worker;
+  /** The owner's claim raced for. */
+  claim: Claim;
+  /** First byte the racer asked for. */
+  from: number;
+  settled: boolean;
 }
 
 /** What one fetch of (part of) a claim achieved. */
@@ -86,6 +123,29 @@ const SLOW_PIECE_FACTOR = 3;
 const SLOW_PIECE = Symbol('slow piece');
 /** Piece mode: the rate a piece is allowed to take when its connection's speed is not known yet. */
 const FLOOR_BYTES_PER_SECOND = 64 * 1024;
+/** Piece mode while ramping up: short pieces, so each step's throughput shows quickly. */
+const RAMP_PIECE_SECONDS = 0.25;
+/** How often the session looks at its connections (ramp steps, stragglers, races). */
+const MANAGE_MS = 50;
+/** Ramp: throughput is measured over this long once a step's connections all receive. */
+const RAMP_WINDOW_MS = 300;
+/** Ramp: a step's connections that do not all receive within this long are measured anyway. */
+const RAMP_SETTLE_MS = 2000;
+/** Ramp: a step must add this much throughput for the next one to be tried. */
+const RAMP_GAIN = 1.1;
+/** Stragglers: a connection below this share of the others' median speed... */
+const STRAGGLER_SHARE = 0.3;
+/** ...for this long is restarted from its written offset on a new connection. */
+const STRAGGLER_MS = 3000;
+/** Stragglers: a response is judged only after it has been arriving this long. */
+const STRAGGLER_GRACE_MS = 1000;
+/** Endgame: races start when at most this many pieces per connection are left. */
+const ENDGAME_PIECES_PER_CONNECTION = 2;
+/** Endgame: a race is worth it when the owner would finish this much later than the racer. */
+const RACE_GAIN = 1.5;
+/** Abort reasons that are no failure: a straggler restarted, a race lost. */
+const RESTART = Symbol('restart on a new connection');
+const LOST_RACE = Symbol('lost an endgame race');
 
 /**
  * Fetches the missing ranges of a file over parallel connections. Connections take work from the scheduler
@@ -109,33 +169,166 @@ export class RangeSession {
   private failures = 0;
   private startupSeconds = 0.05;
   private fatal: unknown = null;
+  private readonly runs = new Set<Promise<void>>();
+  /** Bytes stored by this session, for ramp measurements. */
+  private delivered = 0;
+  /** Ramp-up state: the connection count being tried, and the throughput the last step reached. */
+  private rampTarget: number;
+  private ramping: boolean;
+  private rampBaseline: number | null = null;
+  private stepBeganMs: number;
+  private stepStartMs: number | null = null;
+  private stepStartBytes = 0;
+  private restarts = 0;
 
   constructor(private readonly o: RangeSessionOptions) {
     this.scheduler = new Scheduler(o.missing);
     this.ifRange = ifRangeValue(o.remote);
     this.segmentUrl = o.remote.finalUrl;
-    this.allowed = Math.max(1, o.maxConnections);
+    this.allowed = Math.max(1, Math.min(o.maxConnections, o.pool.cap(this.host)));
+    this.ramping = o.ramp && this.allowed > 2;
+    this.rampTarget = this.ramping ? 2 : this.allowed;
+    this.stepBeganMs = o.ctx.clock.now();
+  }
+
+  /** Connections this download may run now. */
+  get limit(): number {
+    return Math.min(this.allowed, this.rampTarget);
+  }
+
+  private get host(): string {
+    return HostPool.hostOf(this.segmentUrl);
   }
 
   async run(): Promise<void> {
     const first = this.scheduler.claimPending();
-    const runs: Promise<void>[] = [];
     if (first) {
       this.scheduler.truncate(first, this.o.openedEnd);
-      const others = this.scheduler.splitEvenly(first, this.allowed, this.o.minSplitBytes);
-      runs.push(this.runWorker(first, this.o.opened));
-      for (const claim of others) runs.push(this.runWorker(claim, null));
+      const others = this.scheduler.splitEvenly(first, this.limit, this.o.minSplitBytes);
+      this.spawn(first, this.o.opened, this.o.openedSlot);
+      for (const claim of others) this.spawn(claim, null);
     } else {
       this.o.opened.body?.cancel().catch(() => {});
+      this.o.openedSlot?.release();
     }
-    while (runs.length < this.allowed) runs.push(this.runWorker(null, null));
-    await Promise.all(runs);
-    // Connections that gave up (lowered count) may have left work behind; the remaining ones take it.
-    while (!this.fatal && !this.scheduler.finished && !this.o.ctx.signal.aborted) {
-      await this.runWorker(null, null);
+    while (this.runs.size < this.limit) this.spawn(null, null);
+    const stop = new AbortController();
+    const managing = this.manage(stop.signal);
+    try {
+      while (this.runs.size > 0) await Promise.all([...this.runs]);
+      // Connections that gave up (lowered count) may have left work behind; the remaining ones take it.
+      while (!this.fatal && !this.scheduler.finished && !this.o.ctx.signal.aborted) {
+        await this.runWorker(null, null);
+      }
+    } finally {
+      stop.abort();
+      await managing;
     }
     if (this.fatal) throw this.fatal;
     if (this.o.ctx.signal.aborted) throw this.o.ctx.signal.reason;
+  }
+
+  private spawn(claim: Claim | null, opened: HttpResponse | null, slot: Slot | null = null): void {
+    const a = this.o.adaptations;
+    a.peakConnections = Math.max(a.peakConnections, this.runs.size + 1);
+    const run: Promise<void> = this.runWorker(claim, opened, slot).finally(() => this.runs.delete(run));
+    this.runs.add(run);
+  }
+
+  /** Every MANAGE_MS until the session ends: ramp steps, straggler restarts, lost races. */
+  private async manage(stop: AbortSignal): Promise<void> {
+    const { clock, signal } = this.o.ctx;
+    while (!stop.aborted && !signal.aborted) {
+      await clock.sleep(MANAGE_MS, stop).catch(() => {});
+      if (stop.aborted || this.fatal) return;
+      const now = clock.now();
+      this.rampStep(now);
+      this.restartStragglers(now);
+      this.abortLostRaces();
+    }
+  }
+
+  /**
+   * Ramp-up: the probe plus one connection, then twice as many at each step while a step raises throughput by
+   * RAMP_GAIN or more; the first step that does not stops the ramp where it is.
+   */
+  private rampStep(now: number): void {
+    if (!this.ramping) return;
+    if (this.rampTarget >= this.allowed || this.scheduler.remainingBytes() === 0) {
+      this.ramping = false;
+      return;
+    }
+    if (this.stepStartMs === null) {
+      const receiving = [...this.workers.values()].filter((w) => w.state === 'receiving').length;
+      if (receiving < this.limit && now - this.stepBeganMs < RAMP_SETTLE_MS) return;
+      this.stepStartMs = now;
+      this.stepStartBytes = this.delivered;
+      return;
+    }
+    const elapsedMs = now - this.stepStartMs;
+    if (elapsedMs < RAMP_WINDOW_MS) return;
+    const rate = ((this.delivered - this.stepStartBytes) * 1000) / elapsedMs;
+    if (this.rampBaseline !== null && rate < this.rampBaseline * RAMP_GAIN) {
+      this.ramping = false;
+      return;
+    }
+    this.rampBaseline = rate;
+    this.rampTarget = Math.min(this.allowed, this.rampTarget * 2);
+    this.stepStartMs = null;
+    this.stepBeganMs = now;
+    while (this.runs.size < this.limit) this.spawn(null, null);
+  }
+
+  /**
+   * A connection far slower than the others' median for a while is restarted from its written offset: its
+   * request is aborted (not a failure), its bytes go back to pending and a new request (a new socket) takes
+   * them. Bounded per session so a server that is slow everywhere does not cause churn.
+   */
+  private restartStragglers(now: number): void {
+    if (this.restarts >= this.o.maxConnections * 4) return;
+    const receiving = [...this.workers.values()].filter(
+      (w) => w.claim && w.controller && w.receivingSinceMs !== null && w.race === null,
+    );
+    if (receiving.length < 3) return;
+    const speeds = new Map(receiving.map((w) => [w, this.speedOf(w, now)]));
+    for (const w of receiving) {
+      const speed = speeds.get(w) ?? 0;
+      const others = receiving
+        .filter((o) => o !== w)
+        .map((o) => speeds.get(o) ?? 0)
+        .filter((s) => s > 0)
+        .sort((a, b) => a - b);
+      const median = others[Math.floor(others.length / 2)] ?? 0;
+      const claim = w.claim!;
+      const left = claim.end - claim.pos + 1;
+      const judged = now - (w.receivingSinceMs ?? now) >= STRAGGLER_GRACE_MS && others.length >= 2;
+      // Worth it only if a new connection at the median speed would save real time.
+      const worth = median > 0 && left / Math.max(speed, 1) > left / median + this.startupSeconds + 1;
+      if (!judged || !worth || speed >= STRAGGLER_SHARE * median) {
+        w.slowSinceMs = null;
+        continue;
+      }
+      w.slowSinceMs ??= now;
+      if (now - w.slowSinceMs >= STRAGGLER_MS) {
+        w.slowSinceMs = null;
+        this.restarts++;
+        this.o.adaptations.stragglerRestarts++;
+        w.controller?.abort(RESTART);
+      }
+    }
+  }
+
+  /** Stream mode: a racer still waiting for its answer loses once the owner has reached the racer's range. */
+  private abortLostRaces(): void {
+    for (const w of this.workers.values()) {
+      const race = w.race;
+      if (!race || race.racer !== w || race.settled) continue;
+      const claim = race.claim;
+      if (!this.scheduler.holds(claim) || claim.pos >= race.from || claim.end < race.from) {
+        race.settled = true;
+        w.controller?.abort(LOST_RACE);
+      }
+    }
   }
 
   connections(nowMs: number): ConnectionProgress[] {
@@ -162,7 +355,11 @@ export class RangeSession {
     }
   }
 
-  private async runWorker(claim: Claim | null, opened: HttpResponse | null): Promise<void> {
+  private async runWorker(
+    claim: Claim | null,
+    opened: HttpResponse | null,
+    slot: Slot | null = null,
+  ): Promise<void> {
     const { ctx } = this.o;
     const worker: Worker = {
       id: this.nextWorkerId++,
@@ -172,16 +369,43 @@ export class RangeSession {
       controller: null,
       lastDataMs: ctx.clock.now(),
       allowanceMs: 0,
+      slot,
+      receivingSinceMs: null,
+      slowSinceMs: null,
+      race: null,
     };
     this.workers.set(worker.id, worker);
     let attempt = 0;
     try {
       while (!this.fatal && !ctx.signal.aborted) {
-        if (this.workers.size > this.allowed) return;
+        if (this.workers.size > this.limit) return;
         worker.claim = claim ?? this.scheduler.claimWork(this.hints());
         claim = null;
         if (!worker.claim) {
           if (this.scheduler.finished) return;
+          // Endgame: race a duplicate request for the slowest connection's bytes.
+          const owner = this.raceCandidate();
+          if (owner) {
+            let won: Awaited<ReturnType<typeof this.race>> = null;
+            try {
+              won = await this.race(worker, owner);
+              if (won) {
+                // The tail is this connection's now: its open response streams it next.
+                claim = won.claim;
+                opened = won.response;
+              }
+            } catch (error) {
+              if (error === LOST_RACE) this.o.adaptations.racesLost++;
+              if (!isCalm(error) || ctx.signal.aborted || this.fatal) {
+                attempt++;
+                if (!(await this.recover(worker, error, attempt))) return;
+              }
+            } finally {
+              if (won) this.endRace(worker);
+              else this.endRequest(worker);
+            }
+            continue;
+          }
           // Others are still streaming: a split may become worthwhile once their speeds are known.
           this.abortSlowPiece();
           worker.state = 'connecting';
@@ -194,8 +418,10 @@ export class RangeSession {
           if (outcome.progressed) attempt = 0;
           more = outcome.more;
         } catch (error) {
-          // A piece given up for a faster connection is not a failure: its bytes go back to the pool.
-          if (error !== SLOW_PIECE || ctx.signal.aborted || this.fatal) {
+          // A piece given up for a faster connection, a restarted straggler, a lost race: no failure, the
+          // bytes go back to the pool.
+          if (error === RESTART) worker.meter = new SpeedMeter();
+          if (!isCalm(error) || ctx.signal.aborted || this.fatal) {
             attempt++;
             if (!(await this.recover(worker, error, attempt))) return;
           }
@@ -205,14 +431,158 @@ export class RangeSession {
           if (more && worker.claim) claim = worker.claim;
           else if (worker.claim) this.scheduler.release(worker.claim);
           worker.claim = null;
-          worker.controller = null;
-          worker.allowanceMs = 0;
+          this.endRequest(worker);
         }
       }
     } finally {
       if (claim) this.scheduler.release(claim);
+      this.endRequest(worker);
       this.workers.delete(worker.id);
     }
+  }
+
+  /** A request is over: its slot goes back to the pool, its race (if any) ends. */
+  private endRequest(worker: Worker): void {
+    worker.controller = null;
+    worker.allowanceMs = 0;
+    worker.receivingSinceMs = null;
+    worker.slowSinceMs = null;
+    worker.slot?.release();
+    worker.slot = null;
+    this.endRace(worker);
+  }
+
+  private endRace(worker: Worker): void {
+    const race = worker.race;
+    if (!race) return;
+    race.settled = true;
+    race.owner.race = null;
+    race.racer.race = null;
+  }
+
+  /** Holds a slot to the host for the worker's next request (waiting for one when the host is at its cap). */
+  private async takeSlot(worker: Worker, signal: AbortSignal): Promise<void> {
+    if (worker.slot) return;
+    worker.slot = await this.o.pool.acquire(this.host, signal);
+    worker.lastDataMs = this.o.ctx.clock.now();
+  }
+
+  /** The response started to arrive on this worker's connection. */
+  private receiving(worker: Worker, now: number): void {
+    worker.state = 'receiving';
+    worker.lastDataMs = now;
+    worker.receivingSinceMs ??= now;
+    worker.slot?.receiving();
+  }
+
+  /**
+   * Endgame: when little is left (about ENDGAME_PIECES_PER_CONNECTION pieces per connection) and nothing can
+   * be split off, the connection expected to finish last, if a fresh request would beat it clearly.
+   */
+  private raceCandidate(): Worker | null {
+    const now = this.o.ctx.clock.now();
+    const hints = this.hints();
+    const expected = hints.expectedSpeed;
+    if (expected <= 0) return null;
+    const pieceMode = this.pieceMode();
+    const unit = pieceMode
+      ? Math.min(this.o.sink.preferredWriteBytes, expected * PIECE_SECONDS)
+      : hints.minSplitBytes;
+    const left = this.scheduler.remainingBytes();
+    if (left === 0 || left > ENDGAME_PIECES_PER_CONNECTION * unit * Math.max(1, this.workers.size))
+      return null;
+    let best: Worker | null = null;
+    let bestSeconds = 0;
+    for (const w of this.workers.values()) {
+      const claim = w.claim;
+      if (!claim || w.race || !w.controller || w.state !== 'receiving') continue;
+      // Piece mode races for the piece in flight; stream mode for the rest of the claim.
+      const bytes = pieceMode ? claim.reservedEnd - claim.pos + 1 : claim.end - claim.pos + 1;
+      if (bytes <= 0 || (pieceMode && w.allowanceMs <= 0)) continue;
+      const speed = this.speedOf(w, now);
+      const ownerSeconds = speed > 0 ? bytes / speed : Number.POSITIVE_INFINITY;
+      const racerSeconds = bytes / expected + this.startupSeconds;
+      if (ownerSeconds > RACE_GAIN * racerSeconds && ownerSeconds > bestSeconds) {
+        best = w;
+        bestSeconds = ownerSeconds;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * Runs one endgame race from `racer` against `owner`. Stream mode: asks for the owner's tail from where the
+   * owner should be when the answer comes; if the answer comes first, the tail becomes the racer's claim (the
+   * owner stops before it) and is returned with the open response. Piece mode: fetches the owner's piece in
+   * flight; whichever reads it whole first stores it, the other is aborted. Returns null when the race is over.
+   */
+  private async race(racer: Worker, owner: Worker): Promise<{ claim: Claim; response: HttpResponse } | null> {
+    const { ctx } = this.o;
+    const claim = owner.claim!;
+    const pieceMode = this.pieceMode();
+    const now = ctx.clock.now();
+    const ahead = Math.ceil(this.speedOf(owner, now) * this.startupSeconds);
+    const from = pieceMode ? claim.pos : Math.min(claim.end, claim.pos + ahead);
+    const to = pieceMode ? claim.reservedEnd : claim.end;
+    const race: Race = { owner, racer, claim, from, settled: false };
+    owner.race = race;
+    racer.race = race;
+    const controller = new AbortController();
+    racer.controller = controller;
+    racer.state = 'connecting';
+    racer.meter = new SpeedMeter();
+    const signal = AbortSignal.any([ctx.signal, controller.signal]);
+    let winner = false;
+    try {
+      await this.takeSlot(racer, signal);
+      const { response, end } = await this.openRange(from, to, signal);
+      this.receiving(racer, ctx.clock.now());
+      if (!pieceMode) {
+        // The answer arrived: the tail is the racer's if the owner has not reached it yet.
+        const won = race.settled ? null : this.scheduler.cede(claim, from);
+        race.settled = true;
+        if (!won) {
+          this.o.adaptations.racesLost++;
+          response.body?.cancel().catch(() => {});
+          return null;
+        }
+        this.o.adaptations.racesWon++;
+        this.scheduler.truncate(won, end);
+        winner = true;
+        return { claim: won, response };
+      }
+      const length = end - from + 1;
+      racer.allowanceMs = this.pieceAllowanceMs(racer, length, ctx.clock.now());
+      const stored = await this.o.sink.writeResponse!(from, length, response, () => {
+        if (race.settled || claim.pos !== from) return false;
+        race.settled = true;
+        return true;
+      });
+      if (!stored) {
+        this.o.adaptations.racesLost++;
+        return null;
+      }
+      this.o.adaptations.racesWon++;
+      // The racer's copy is the piece: the owner's request is dropped, its claim moves past the piece.
+      owner.controller?.abort(LOST_RACE);
+      this.scheduler.advance(claim, end + 1);
+      racer.meter.add(length, ctx.clock.now());
+      this.count(length);
+      return null;
+    } catch (error) {
+      if (controller.signal.aborted && !ctx.signal.aborted) throw controller.signal.reason;
+      if (ctx.signal.aborted || error instanceof DownloadError) throw error;
+      throw new NetworkError(this.segmentUrl, error);
+    } finally {
+      // A won tail keeps its request open: the racer streams it on.
+      if (!winner) controller.abort('done');
+    }
+  }
+
+  /** Bytes stored: progress for the job and the ramp. */
+  private count(bytes: number): void {
+    this.delivered += bytes;
+    this.o.onBytes(bytes);
   }
 
   /** Decides what a failed request means. Returns false when this connection should stop. */
@@ -229,17 +599,18 @@ export class RangeSession {
       return false;
     }
     let retryAfterMs: number | null = null;
-    if (error instanceof HttpStatusError) {
-      retryAfterMs = error.retryAfterMs;
-      if (BACKOFF_STATUSES.has(error.status)) {
-        const receiving = [...this.workers.values()].filter((w) => w.state === 'receiving').length;
-        const lowered = Math.max(1, Math.min(this.allowed - 1, receiving));
-        if (lowered < this.allowed) {
-          this.allowed = lowered;
-          this.o.onConnectionsLowered(lowered, error.status);
-        }
-        if (this.workers.size > this.allowed) return false;
+    if (error instanceof HttpStatusError) retryAfterMs = error.retryAfterMs;
+    if (this.saysFewer(error)) {
+      // The host said "fewer connections": it keeps the ones it is serving, for every download to it.
+      const receiving = [...this.workers.values()].filter((w) => w.state === 'receiving').length;
+      const hostCap = this.o.pool.lower(this.host);
+      const lowered = Math.max(1, Math.min(this.allowed - 1, receiving, hostCap));
+      this.ramping = false;
+      if (lowered < this.allowed) {
+        this.allowed = lowered;
+        this.o.onConnectionsLowered(lowered, error instanceof HttpStatusError ? error.status : 0);
       }
+      if (this.workers.size > this.limit) return false;
     }
     worker.state = 'retrying';
     const delayMs = retryDelay(attempt, retry, this.o.random, retryAfterMs);
@@ -250,6 +621,13 @@ export class RangeSession {
     return !ctx.signal.aborted;
   }
 
+  /** 429, 503, or a connection refused while others to the same host are being served. */
+  private saysFewer(error: unknown): boolean {
+    if (error instanceof HttpStatusError) return BACKOFF_STATUSES.has(error.status);
+    if (!(error instanceof NetworkError) || !/ECONNREFUSED|refused/i.test(describeCause(error))) return false;
+    return [...this.workers.values()].some((w) => w.state === 'receiving');
+  }
+
   private fail(error: unknown): void {
     if (this.fatal) return;
     this.fatal = error;
@@ -258,8 +636,7 @@ export class RangeSession {
 
   /** Fetches (part of) the worker's claim, in the sink's mode. */
   private async fetchClaim(worker: Worker, opened: HttpResponse | null): Promise<FetchOutcome> {
-    if (!this.o.sink.writeResponse)
-      return { progressed: await this.streamClaim(worker, opened), more: false };
+    if (!this.pieceMode()) return { progressed: await this.streamClaim(worker, opened), more: false };
     const claim = worker.claim!;
     const pieceEnd = Math.min(claim.end, claim.pos + this.pieceBytes(worker) - 1);
     this.scheduler.reserve(claim, pieceEnd);
@@ -274,28 +651,32 @@ export class RangeSession {
    */
   private async streamClaim(worker: Worker, opened: HttpResponse | null): Promise<boolean> {
     const claim = worker.claim!;
-    const pieceMode = this.o.sink.writeResponse !== undefined;
+    const pieceMode = this.pieceMode();
     // The last byte this stream may deliver, read live: a split may shrink the claim (never into a piece).
     const lastByte = () => (pieceMode ? Math.min(claim.end, claim.reservedEnd) : claim.end);
     const { ctx } = this.o;
-    const controller = new AbortController();
+    // A response opened by a won race comes with its request's controller.
+    const inherited =
+      opened && worker.controller && !worker.controller.signal.aborted ? worker.controller : null;
+    const controller = inherited ?? new AbortController();
     worker.controller = controller;
-    worker.state = 'connecting';
+    if (!inherited) worker.state = 'connecting';
     const signal = AbortSignal.any([ctx.signal, controller.signal]);
     const startPos = claim.pos;
-    const sentMs = ctx.clock.now();
+    let sentMs = ctx.clock.now();
     try {
       let response = opened;
       if (!response) {
-        const opening = await this.openRange(claim, claim.end, signal);
+        await this.takeSlot(worker, signal);
+        sentMs = ctx.clock.now();
+        const opening = await this.openRange(claim.pos, claim.end, signal);
         // A short answer is legal: take what came, the rest goes back to the pool.
         this.scheduler.truncate(claim, opening.end);
         response = opening.response;
       }
       const ttfbSeconds = (ctx.clock.now() - sentMs) / 1000;
       if (!opened) this.startupSeconds = this.startupSeconds * 0.7 + ttfbSeconds * 0.3;
-      worker.state = 'receiving';
-      worker.lastDataMs = ctx.clock.now();
+      this.receiving(worker, ctx.clock.now());
       if (!response.body) throw new TruncatedBodyError(this.segmentUrl, lastByte() - claim.pos + 1, 0);
       const end = await pump({
         body: response.body,
@@ -307,8 +688,9 @@ export class RangeSession {
           this.scheduler.advance(claim, next);
           worker.meter.add(bytes, now);
           worker.lastDataMs = now;
-          this.o.onBytes(bytes);
+          this.count(bytes);
         },
+        pace: this.o.limits.length > 0 ? (bytes) => paceAll(this.o.limits, bytes, signal) : undefined,
       });
       if (end <= lastByte())
         throw new TruncatedBodyError(this.segmentUrl, lastByte() - startPos + 1, end - startPos);
@@ -336,28 +718,40 @@ export class RangeSession {
     worker.state = 'connecting';
     const signal = AbortSignal.any([ctx.signal, controller.signal]);
     const offset = claim.pos;
-    const sentMs = ctx.clock.now();
+    let sentMs = ctx.clock.now();
     let stored = false;
     try {
-      const { response, end } = await this.openRange(claim, claim.reservedEnd, signal);
+      await this.takeSlot(worker, signal);
+      sentMs = ctx.clock.now();
+      const { response, end } = await this.openRange(claim.pos, claim.reservedEnd, signal);
       // A short (honest) answer makes a shorter piece; the rest of the claim follows in the next request.
       this.scheduler.reserve(claim, end);
       const length = end - offset + 1;
       const now = ctx.clock.now();
       this.startupSeconds = this.startupSeconds * 0.7 + ((now - sentMs) / 1000) * 0.3;
-      worker.state = 'receiving';
-      worker.lastDataMs = now;
+      this.receiving(worker, now);
       worker.allowanceMs = this.pieceAllowanceMs(worker, length, now);
       // The piece's rate is measured from its first byte (a zero sample marks the start).
       worker.meter.add(0, now);
-      await sink.writeResponse!(offset, length, response);
-      stored = true;
+      // In an endgame race, only the first copy read whole is stored.
+      const commit = () => {
+        if (claim.pos !== offset) return false;
+        const race = worker.race;
+        if (race) {
+          if (race.settled) return false;
+          race.settled = true;
+          race.racer.controller?.abort(LOST_RACE);
+        }
+        return true;
+      };
+      stored = await sink.writeResponse!(offset, length, response, commit);
+      if (!stored) throw LOST_RACE;
       const doneMs = ctx.clock.now();
       this.scheduler.advance(claim, end + 1);
       worker.meter.add(length, doneMs);
       worker.lastDataMs = doneMs;
       worker.allowanceMs = 0;
-      this.o.onBytes(length);
+      this.count(length);
     } catch (error) {
       if (controller.signal.aborted && !ctx.signal.aborted) throw controller.signal.reason;
       if (ctx.signal.aborted || error instanceof DownloadError) throw error;
@@ -406,7 +800,7 @@ export class RangeSession {
     const preferred = Math.max(1, this.o.sink.preferredWriteBytes);
     const rate = worker.meter.rate(this.o.ctx.clock.now());
     if (rate <= 0) return Math.min(preferred, FIRST_PIECE_BYTES);
-    const sized = Math.floor(rate * PIECE_SECONDS);
+    const sized = Math.floor(rate * (this.ramping ? RAMP_PIECE_SECONDS : PIECE_SECONDS));
     return Math.min(preferred, Math.max(sized, Math.min(preferred, MIN_PIECE_BYTES)));
   }
 
@@ -418,12 +812,12 @@ export class RangeSession {
 
   /** Opens `[claim.pos, end]` and validates the answer; resolves with the response and the last byte it carries. */
   private async openRange(
-    claim: Claim,
+    start: number,
     end: number,
     signal: AbortSignal,
   ): Promise<{ response: HttpResponse; end: number }> {
     const { ctx, remote } = this.o;
-    const requested = { start: claim.pos, end };
+    const requested = { start, end };
     const headers = rangeHeaders(ctx.headers, requested, this.ifRange);
     this.o.countRequest();
     const url = this.segmentUrl;
@@ -486,6 +880,11 @@ export class RangeSession {
     return measured > 0 ? Math.min(measured, bound) : bound;
   }
 
+  /** Whole-response pieces, unless a speed limit needs the reads paced (or the sink cannot take them). */
+  private pieceMode(): boolean {
+    return this.o.sink.writeResponse !== undefined && !this.o.limits.some((l) => l.limited);
+  }
+
   private hints() {
     const now = this.o.ctx.clock.now();
     const speeds = new Map<number, number>();
@@ -498,6 +897,27 @@ export class RangeSession {
       expectedSpeed: median,
       minSplitBytes: Math.max(this.o.minSplitBytes, adaptive),
       startupSeconds: this.startupSeconds,
+      raceTails: !this.pieceMode(),
     };
   }
+}
+
+/** Aborts that are no failure of the connection. */
+function isCalm(error: unknown): boolean {
+  return error === SLOW_PIECE || error === RESTART || error === LOST_RACE;
+}
+
+function describeCause(error: Error): string {
+  const parts: string[] = [error.message];
+  let cause: unknown = error.cause;
+  for (let depth = 0; cause && depth < 4; depth++) {
+    if (cause instanceof Error) {
+      parts.push(cause.message, String((cause as { code?: unknown }).code ?? ''));
+      cause = cause.cause;
+    } else {
+      parts.push(String(cause));
+      break;
+    }
+  }
+  return parts.join(' ');
 }

@@ -34,6 +34,11 @@ export interface SplitHints {
   minSplitBytes: number;
   /** Seconds a new request needs before its first byte arrives. */
   startupSeconds: number;
+  /**
+   * Leave tails (splits below `minSplitBytes`) to endgame races instead of taking them: for owners whose whole
+   * rest is already requested (streams), where a duplicate request that wins can replace the owner safely.
+   */
+  raceTails?: boolean;
 }
 
 /** A tail split must cut the expected finish time at least this much to be worth a new request. */
@@ -60,6 +65,11 @@ export class Scheduler {
 
   get hasPending(): boolean {
     return this.pending.length > 0;
+  }
+
+  /** Whether `claim` is still held (not released). */
+  holds(claim: Claim): boolean {
+    return this.claims.has(claim.id);
   }
 
   /** Claims the first pending range, as is. */
@@ -114,6 +124,20 @@ export class Scheduler {
    */
   reserve(claim: Claim, end: number): void {
     claim.reservedEnd = Math.min(end, claim.end);
+  }
+
+  /**
+   * An endgame race was won by a request for the bytes from `from` on: they become a new claim and `claim`'s
+   * owner stops before them. Null (nothing changes) when the owner has already reached `from`, no longer holds
+   * it, or has it in a piece in flight: then the owner won.
+   */
+  cede(claim: Claim, from: number): Claim | null {
+    if (!this.claims.has(claim.id) || claim.pos >= from || claim.end < from || claim.reservedEnd >= from) {
+      return null;
+    }
+    const taken = this.add({ start: from, end: claim.end });
+    claim.end = from - 1;
+    return taken;
   }
 
   /** The owner received bytes up to (not including) `pos`. */
@@ -191,6 +215,7 @@ function worthSplitting(
   hints: SplitHints,
 ): boolean {
   if (takeBytes >= hints.minSplitBytes) return true;
+  if (hints.raceTails) return false;
   // Near the end, a slow owner would hold up the finish: hand most of its rest to a faster connection.
   if (takeBytes < TAIL_MIN_BYTES || ownerSpeed <= 0 || hints.expectedSpeed <= 0) return false;
   const ownerSeconds = remaining / ownerSpeed;

@@ -16,6 +16,8 @@ export interface SingleStreamOptions {
   /** The bytes of a failed attempt are discarded: a stream without ranges can only restart from zero. */
   onRestart: (error: DownloadError) => void;
   countRequest: () => void;
+  /** Speed limits to pace reads by. */
+  pace?: (bytes: number) => Promise<void>;
 }
 
 /** Downloads the whole file over one connection, for servers that do not serve ranges. */
@@ -34,6 +36,7 @@ export async function singleStream(options: SingleStreamOptions): Promise<number
         offset: 0,
         lastByte: () => (size === null ? Number.POSITIVE_INFINITY : size - 1),
         onBytes: (bytes) => options.onBytes(bytes),
+        pace: options.pace,
       });
       if (size !== null && end < size) throw new TruncatedBodyError(remote.finalUrl, size, end);
       return end;

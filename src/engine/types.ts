@@ -1,3 +1,5 @@
+import type { HostPool } from './host-pool';
+import type { RateLimiter } from './rate-limiter';
 /**
  * The engine's contracts with the outside world. Everything platform-specific (network, clock, storage)
  * comes in through these interfaces, so the engine runs unchanged in a service worker, in Node and in tests.
@@ -89,8 +91,17 @@ export interface PieceSink {
    *
    * When present, the engine fetches ranges as pieces of at most `preferredWriteBytes`, one request per piece
    * (connections are reused), and uses `write` only for the probe's open-ended response and single streams.
+   *
+   * `commit`, when given, is called once the whole body is read and checked, right before storing: when it
+   * returns false (another request already delivered these bytes), nothing is stored and the promise resolves
+   * to false. Resolves to true once stored.
    */
-  writeResponse?(offset: number, length: number, response: HttpResponse): Promise<void>;
+  writeResponse?(
+    offset: number,
+    length: number,
+    response: HttpResponse,
+    commit?: () => boolean,
+  ): Promise<boolean>;
   /** Bytes per write the sink works best with (the engine batches up to this much per connection). */
   readonly preferredWriteBytes: number;
 }
@@ -152,6 +163,15 @@ export interface DownloadOptions {
   random?: () => number;
   /** Smallest range worth handing to a new connection. Default and floor: 1 MiB (adaptive above it). */
   minSplitBytes?: number;
+  /**
+   * Connections per host shared with other downloads (and what hosts taught about their limits). Default: a
+   * pool of this download's own, `maxConnections` per host.
+   */
+  pool?: HostPool;
+  /** Speed limits to pace reads by: this download's own, an overall one shared by all downloads. */
+  limits?: readonly RateLimiter[];
+  /** Ramp connections up (probe + 1, then x2) only while each step adds throughput. Default true. */
+  ramp?: boolean;
 }
 
 export interface DownloadResult {
@@ -160,4 +180,16 @@ export interface DownloadResult {
   receivedBytes: number;
   /** HTTP requests made in this session. */
   requests: number;
+  /** How the scheduler adapted, for the curious (CLI --verbose, benchmarks, tests). */
+  adaptations: Adaptations;
+}
+
+export interface Adaptations {
+  /** Endgame races won by the duplicate request / by the connection raced against. */
+  racesWon: number;
+  racesLost: number;
+  /** Connections restarted for being far slower than the others. */
+  stragglerRestarts: number;
+  /** Most connections the ramp-up reached (or started with, without ramp). */
+  peakConnections: number;
 }

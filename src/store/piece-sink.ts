@@ -51,14 +51,21 @@ export function createPieceSink(db: Store, jobId: JobId): PieceSink {
       await storing(() => putPiece(db, jobId, offset, blob));
     },
 
-    async writeResponse(offset: number, length: number, response: HttpResponse): Promise<void> {
+    async writeResponse(
+      offset: number,
+      length: number,
+      response: HttpResponse,
+      commit?: () => boolean,
+    ): Promise<boolean> {
       const raw = response.raw as Response | undefined;
       if (!raw || typeof raw.blob !== 'function') throw new TypeError('writeResponse needs a fetch Response');
       // Rejects like a body read would (reset, truncated under Content-Length, abort): the engine retries.
       const blob = await raw.blob();
       if (blob.size !== length) throw new TruncatedBodyError(response.url, length, blob.size);
+      if (commit && !commit()) return false;
       await storing(() => putPiece(db, jobId, offset, blob));
       _gcPressure = new ArrayBuffer(blob.size);
+      return true;
     },
 
     async reset(): Promise<void> {

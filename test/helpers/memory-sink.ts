@@ -37,6 +37,9 @@ export class MemorySink implements PieceSink {
     }
   }
 
+  /** Bytes written again over bytes already stored (with the same values: different ones throw). */
+  rewrittenBytes = 0;
+
   async write(offset: number, chunks: readonly Uint8Array[]): Promise<void> {
     if (this.failWrites) throw this.failWrites;
     let length = 0;
@@ -58,6 +61,7 @@ export class MemorySink implements PieceSink {
           const old = this.data.subarray(from, to);
           const neu = c.subarray(from - at, to - at);
           if (Buffer.compare(old, neu) !== 0) throw new Error(`conflicting overlapping write at ${from}`);
+          this.rewrittenBytes += to - from;
         }
       }
       this.data.set(c, at);
@@ -126,12 +130,25 @@ export class PieceMemorySink extends MemorySink {
     if (written) this.streamWrites.push(written);
   }
 
-  async writeResponse(offset: number, length: number, response: HttpResponse): Promise<void> {
+  /** Pieces read whole but not stored because another request delivered them first (an endgame race). */
+  declined: ByteRange[] = [];
+
+  async writeResponse(
+    offset: number,
+    length: number,
+    response: HttpResponse,
+    commit?: () => boolean,
+  ): Promise<boolean> {
     const raw = response.raw as Response;
     const bytes = new Uint8Array(await raw.arrayBuffer());
     if (bytes.byteLength !== length) throw new TruncatedBodyError(response.url, length, bytes.byteLength);
     if (this.failWrites) throw new StorageError(this.failWrites);
+    if (commit && !commit()) {
+      this.declined.push({ start: offset, end: offset + length - 1 });
+      return false;
+    }
     await super.write(offset, [bytes]);
     this.pieces.push({ start: offset, end: offset + length - 1 });
+    return true;
   }
 }

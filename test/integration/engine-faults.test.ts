@@ -148,7 +148,7 @@ describe('engine against faulty servers', () => {
     const oldSource = patternSource(4 * MIB, 15);
     const newSource = patternSource(4 * MIB, 16);
     const server = await serve(
-      replacedMidwayServer(oldSource, newSource, { afterRequests: 2 }, { bytesPerSecond: 4 * MIB }),
+      replacedMidwayServer(oldSource, newSource, { afterRequests: 1 }, { bytesPerSecond: 4 * MIB }),
     );
     const run = await runEngine(server.url);
     expect(run.error).toBeNull();

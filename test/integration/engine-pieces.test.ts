@@ -110,7 +110,8 @@ describe('engine in piece mode (sink.writeResponse)', () => {
     expect(run.error).toBeNull();
     expect(sink.sha256()).toBe(await sha256Of(source));
     expectTiled(sink, source.size);
-    expect(gets(server).length).toBeLessThanOrEqual(4 * 2 + 8);
+    // At least 8 answers of 512 KiB; new connections joining during ramp-up start with a small piece each.
+    expect(gets(server).length).toBeLessThanOrEqual(4 * 2 + 10);
   });
 
   it('stops with a storage error when a piece cannot be stored', async () => {

@@ -11,6 +11,8 @@ const UNPACED_WRITE_BYTES = 64 * 1024;
 export interface BodyOptions {
   /** Paces writes to the connection's rate; null sends as fast as the client reads. */
   pacer: Pacer | null;
+  /** Paces writes of every connection together (a server- or link-wide limit); null for none. */
+  sharedPacer: Pacer | null;
   gzip: boolean;
   /** Destroys the socket once this many body bytes are out (a dropped connection); null sends everything. */
   cutAfterBytes: number | null;
@@ -29,7 +31,7 @@ export async function sendBody(
   range: ByteRange | null,
   options: BodyOptions,
 ): Promise<void> {
-  const pieceBytes = options.pacer?.writeBytes ?? UNPACED_WRITE_BYTES;
+  const pieceBytes = options.pacer?.writeBytes ?? options.sharedPacer?.writeBytes ?? UNPACED_WRITE_BYTES;
   const raw = range ? readPieces(source, range.start, range.end + 1, pieceBytes) : [];
   const gzip = options.gzip ? Readable.from(raw).pipe(createGzip()) : null;
   let remainingBytes = options.cutAfterBytes ?? Number.POSITIVE_INFINITY;
@@ -38,6 +40,7 @@ export async function sendBody(
       if (options.signal.aborted) return;
       const piece = (whole as Buffer).subarray(0, remainingBytes);
       await options.pacer?.take(piece.length, options.signal);
+      await options.sharedPacer?.take(piece.length, options.signal);
       remainingBytes -= piece.length;
       options.onBytes(piece.length);
       if (remainingBytes <= 0) return await cut(res, piece);

@@ -29,6 +29,15 @@ export function unevenServer(
 }
 
 /** The first firstRequests GET requests lose their socket after afterBytes body bytes. */
+/** Each connection capped at `bytesPerSecond`, and all of them together at `totalBytesPerSecond`. */
+export function sharedLinkServer(
+  source: FileSource,
+  { bytesPerSecond, totalBytesPerSecond }: { bytesPerSecond: number; totalBytesPerSecond: number },
+  extra: ExtraOptions = {},
+): Promise<RangeServer> {
+  return createRangeServer({ ...extra, source, bytesPerSecond, totalBytesPerSecond });
+}
+
 export function dropAfterServer(
   source: FileSource,
   dropAfter: { afterBytes: number; firstRequests: number },

@@ -23,6 +23,7 @@ export async function createRangeServer(options: ServerOptions): Promise<RangeSe
   const requests: RequestRecord[] = [];
   const sockets = new Set<Socket>();
   const connectionOf = new WeakMap<Socket, { id: number; pacer: Pacer | null }>();
+  const sharedPacer = options.totalBytesPerSecond ? new Pacer(options.totalBytesPerSecond) : null;
 
   const setSource = (source: FileSource, overrides: SetSourceOptions = {}): void => {
     version += 1;
@@ -93,6 +94,7 @@ export async function createRangeServer(options: ServerOptions): Promise<RangeSe
     const drop = options.dropAfter;
     await sendBody(res, source, plan.body, {
       pacer: connection?.pacer ?? null,
+      sharedPacer,
       gzip: plan.headers['content-encoding'] === 'gzip',
       cutAfterBytes: drop && getIndex < drop.firstRequests ? drop.afterBytes : null,
       signal: closed.signal,

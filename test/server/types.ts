@@ -19,6 +19,8 @@ export interface ServerOptions {
   bytesPerSecond?: number;
   /** The k-th accepted connection gets rates[k % rates.length] bytes/s; wins over bytesPerSecond. */
   connectionRates?: readonly number[];
+  /** Caps all connections together at this rate (a shared link): more connections do not add throughput. */
+  totalBytesPerSecond?: number;
   /** At most this many GET requests in flight; the rest get 503 with Retry-After: 1 at once. */
   maxConcurrentRequests?: number;
 

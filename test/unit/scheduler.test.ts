@@ -53,6 +53,28 @@ describe('Scheduler', () => {
     expect(taken.end - taken.start + 1).toBeGreaterThan(1.4 * MIB);
   });
 
+  it('leaves tails to endgame races when asked (the owner streams them already)', () => {
+    const s = new Scheduler([{ start: 0, end: 0.75 * MIB - 1 }]);
+    s.claimPending();
+    const slowOwner = hints({ speedOf: () => 64 * 1024, expectedSpeed: 8 * MIB, raceTails: true });
+    expect(s.claimWork(slowOwner)).toBeNull();
+    expect(s.claimWork({ ...slowOwner, minSplitBytes: 1 })).not.toBeNull();
+  });
+
+  it('cedes the rest of a claim to a race winner only before the owner reaches it', () => {
+    const s = new Scheduler([{ start: 0, end: 4 * MIB - 1 }]);
+    const owner = s.claimPending()!;
+    s.advance(owner, MIB);
+    const won = s.cede(owner, 3 * MIB)!;
+    expect([won.start, won.pos, won.end]).toEqual([3 * MIB, 3 * MIB, 4 * MIB - 1]);
+    expect(owner.end).toBe(3 * MIB - 1);
+    s.advance(owner, 3 * MIB - 512);
+    expect(s.cede(owner, 3 * MIB - 1024)).toBeNull();
+    expect(owner.end).toBe(3 * MIB - 1);
+    s.reserve(won, 4 * MIB - 1);
+    expect(s.cede(won, 3 * MIB + 10)).toBeNull();
+  });
+
   it('does not steal a tail when the owner is about as fast as a new connection', () => {
     const s = new Scheduler([{ start: 0, end: 1.5 * MIB - 1 }]);
     s.claimPending();
