@@ -1,0 +1,140 @@
+/**
+ * Connections per host, shared by every download to that host: at most `maxPerHost` at once (Chromium itself
+ * allows 6 per host over HTTP/1.1), and fewer once a host has said so (429, 503, refused connections). What a host
+ * taught is remembered for the pool's life and reported through `onLearned` so the caller can persist it.
+ *
+ * A connection holds a slot from before its request is sent until its response is done; waiting requests get
+ * slots in the order they asked.
+ */
+export interface HostPoolOptions {
+  maxPerHost: number;
+  /** Caps learned earlier (e.g. in a previous browser session), by host. */
+  learned?: Readonly<Record<string, number>>;
+  onLearned?: (host: string, cap: number) => void;
+}
+
+export interface Slot {
+  /** The response has started to arrive: this connection is one the host accepts. */
+  receiving(): void;
+  release(): void;
+}
+
+interface HostState {
+  active: number;
+  receiving: number;
+  learned: number | null;
+  waiters: { grant: () => void }[];
+}
+
+export class HostPool {
+  private maxPerHost: number;
+  private readonly hosts = new Map<string, HostState>();
+
+  constructor(private readonly o: HostPoolOptions) {
+    this.maxPerHost = Math.max(1, Math.floor(o.maxPerHost));
+    for (const [host, cap] of Object.entries(o.learned ?? {})) {
+      if (Number.isInteger(cap) && cap >= 1) this.state(host).learned = cap;
+    }
+  }
+
+  /** The host part of a URL, the pool's key ("" when the URL does not parse). */
+  static hostOf(url: string): string {
+    try {
+      return new URL(url).host;
+    } catch {
+      return '';
+    }
+  }
+
+  /** Connections `host` may have at once now. */
+  cap(host: string): number {
+    const learned = this.hosts.get(host)?.learned ?? null;
+    return Math.max(1, Math.min(this.maxPerHost, learned ?? Number.POSITIVE_INFINITY));
+  }
+
+  /** What the pool has learned, by host. */
+  learnedCaps(): Record<string, number> {
+    const caps: Record<string, number> = {};
+    for (const [host, s] of this.hosts) if (s.learned !== null) caps[host] = s.learned;
+    return caps;
+  }
+
+  active(host: string): number {
+    return this.hosts.get(host)?.active ?? 0;
+  }
+
+  setMaxPerHost(maxPerHost: number): void {
+    this.maxPerHost = Math.max(1, Math.floor(maxPerHost));
+    for (const host of this.hosts.keys()) this.grant(host);
+  }
+
+  /** Waits for a slot to `host`; rejects with the signal's reason if it aborts first. */
+  acquire(host: string, signal?: AbortSignal): Promise<Slot> {
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    const state = this.state(host);
+    return new Promise<Slot>((resolve, reject) => {
+      const waiter = {
+        grant: () => {
+          signal?.removeEventListener('abort', onAbort);
+          state.active++;
+          resolve(this.slot(host, state));
+        },
+      };
+      const onAbort = () => {
+        const i = state.waiters.indexOf(waiter);
+        if (i >= 0) state.waiters.splice(i, 1);
+        reject(signal?.reason);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      state.waiters.push(waiter);
+      this.grant(host);
+    });
+  }
+
+  /**
+   * The host refused a connection (429, 503, connection refused): from now on it gets as many connections as it
+   * was serving at that moment (at least one). Returns the new cap.
+   */
+  lower(host: string): number {
+    const state = this.state(host);
+    const cap = Math.max(1, Math.min(state.receiving, this.cap(host) - 1));
+    if (cap < this.cap(host)) {
+      state.learned = cap;
+      this.o.onLearned?.(host, cap);
+    }
+    return this.cap(host);
+  }
+
+  private slot(host: string, state: HostState): Slot {
+    let receiving = false;
+    let released = false;
+    return {
+      receiving: () => {
+        if (receiving || released) return;
+        receiving = true;
+        state.receiving++;
+      },
+      release: () => {
+        if (released) return;
+        released = true;
+        state.active--;
+        if (receiving) state.receiving--;
+        this.grant(host);
+      },
+    };
+  }
+
+  private grant(host: string): void {
+    const state = this.state(host);
+    while (state.waiters.length > 0 && state.active < this.cap(host)) state.waiters.shift()?.grant();
+  }
+
+  private state(host: string): HostState {
+    let state = this.hosts.get(host);
+    if (!state) {
+      state = { active: 0, receiving: 0, learned: null, waiters: [] };
+      this.hosts.set(host, state);
+    }
+    return state;
+  }
+}
