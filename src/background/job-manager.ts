@@ -5,7 +5,7 @@ import { clearPieces, deleteOrphanPieces } from '../store/pieces';
 import { type JobId, type JobRecord, newJobId, type Store } from '../store/schema';
 import { type BrowserDownloads, HandOff } from './hand-off';
 import { type LiveJob, runJob } from './job-runner';
-import { addRefererRule, removeRefererRule } from './referer';
+import { addRefererRule, clearRefererRules, removeRefererRule } from './referer';
 import { Saver } from './saver';
 
 /**
@@ -130,10 +130,11 @@ export class JobManager {
    * After the worker (re)starts (termination, update, browser restart): jobs it was fetching go back to the
    * queue and resume from their stored pieces, paused ones stay paused, saves under way are picked up or
    * started again, a hand-back whose browser download never started is made again (once), cancelled jobs
-   * are deleted, and pieces no unfinished job owns are deleted.
+   * are deleted, and so are pieces no unfinished job owns and Referer rules left by runs that died.
    */
   async restore(): Promise<void> {
     await deleteOrphanPieces(this.db);
+    await clearRefererRules().catch(() => {});
     for (const job of await listJobs(this.db)) {
       const { status } = job.state;
       if (status === 'running') await this.apply(job.id, { type: 'interrupted' });

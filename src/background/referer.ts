@@ -40,6 +40,17 @@ export async function addRefererRule(jobId: string, url: string, referrer: strin
   });
 }
 
+/**
+ * Removes every session rule. Session rules outlive the worker but this map does not: a worker that starts
+ * (before any job runs again) drops the rules of runs that died with the previous one.
+ */
+export async function clearRefererRules(): Promise<void> {
+  const existing = await chrome.declarativeNetRequest.getSessionRules();
+  rules.clear();
+  if (existing.length === 0) return;
+  await chrome.declarativeNetRequest.updateSessionRules({ removeRuleIds: existing.map((r) => r.id) });
+}
+
 export async function removeRefererRule(jobId: string): Promise<void> {
   const id = rules.get(jobId);
   if (id === undefined) return;

@@ -204,10 +204,12 @@ describe('cancel', () => {
     expect(await listPieceBlobs(db, id)).toEqual([]);
   });
 
-  it('on restart, a job left cancelled (the worker stopped before deleting it) is deleted', async () => {
+  it('on restart, a job left cancelled (the worker stopped before deleting it) is deleted, and its Referer rule', async () => {
     const id = await storedJob({ status: 'cancelled' });
     const kept = await storedJob({ status: 'paused' });
+    chrome.sessionRules.push(3); // a rule the stopped worker's run had added
     await worker().restore();
+    expect(chrome.sessionRules).toEqual([]);
     expect((await listJobs(db)).map((j) => j.id)).toEqual([kept]);
     expect(await listPieceBlobs(db, id)).toEqual([]);
     expect(await listPieceBlobs(db, kept)).toHaveLength(2);

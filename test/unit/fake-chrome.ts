@@ -18,6 +18,8 @@ export interface FakeChrome {
   /** offscreen/assemble requests, in order. */
   assembled: string[];
   cancelled: number[];
+  /** Ids of the declarativeNetRequest session rules in force. */
+  sessionRules: number[];
   /** Adds a download the browser already knows (from before the worker started). */
   known(download: Omit<FakeDownload, 'startTime'> & { startTime?: string }): void;
 }
@@ -31,6 +33,7 @@ export function installFakeChrome({ sizeBytes = 0 } = {}): FakeChrome {
     started: [],
     assembled: [],
     cancelled: [],
+    sessionRules: [],
     known: (d) => fake.downloads.push({ startTime: new Date().toISOString(), ...d }),
   };
   const chrome = {
@@ -83,8 +86,12 @@ export function installFakeChrome({ sizeBytes = 0 } = {}): FakeChrome {
       },
     },
     declarativeNetRequest: {
-      getSessionRules: async () => [],
-      updateSessionRules: async () => {},
+      getSessionRules: async () => fake.sessionRules.map((id) => ({ id })),
+      updateSessionRules: async (update: { addRules?: { id: number }[]; removeRuleIds?: number[] }) => {
+        const removed = new Set(update.removeRuleIds ?? []);
+        fake.sessionRules = fake.sessionRules.filter((id) => !removed.has(id));
+        fake.sessionRules.push(...(update.addRules ?? []).map((r) => r.id));
+      },
     },
   };
   Object.assign(globalThis, { chrome });
