@@ -17,12 +17,16 @@ export interface Slot {
   /** The response has started to arrive: this connection is one the host accepts. */
   receiving(): void;
   release(): void;
+  /** How many times the host's cap had been lowered when this slot was granted. */
+  readonly epoch: number;
 }
 
 interface HostState {
   active: number;
   receiving: number;
   learned: number | null;
+  /** Times the cap was lowered. */
+  epoch: number;
   waiters: { grant: () => void }[];
 }
 
@@ -92,14 +96,18 @@ export class HostPool {
   }
 
   /**
-   * The host refused a connection (429, 503, connection refused): from now on it gets as many connections as it
-   * was serving at that moment (at least one). Returns the new cap.
+   * The host refused the connection holding `refused` (429, 503, connection refused): from now on it gets as
+   * many connections as it was serving at that moment (at least one). A refusal of a request sent before the
+   * last lowering says nothing new and is ignored. Returns the cap.
    */
-  lower(host: string): number {
+  lower(host: string, refused?: Slot): number {
     const state = this.state(host);
-    const cap = Math.max(1, Math.min(state.receiving, this.cap(host) - 1));
-    if (cap < this.cap(host)) {
+    if (refused && refused.epoch < state.epoch) return this.cap(host);
+    const current = this.cap(host);
+    const cap = Math.max(1, state.receiving < current ? state.receiving : current - 1);
+    if (cap < current) {
       state.learned = cap;
+      state.epoch++;
       this.o.onLearned?.(host, cap);
     }
     return this.cap(host);
@@ -109,6 +117,7 @@ export class HostPool {
     let receiving = false;
     let released = false;
     return {
+      epoch: state.epoch,
       receiving: () => {
         if (receiving || released) return;
         receiving = true;
@@ -132,7 +141,7 @@ export class HostPool {
   private state(host: string): HostState {
     let state = this.hosts.get(host);
     if (!state) {
-      state = { active: 0, receiving: 0, learned: null, waiters: [] };
+      state = { active: 0, receiving: 0, learned: null, epoch: 0, waiters: [] };
       this.hosts.set(host, state);
     }
     return state;

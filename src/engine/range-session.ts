@@ -603,7 +603,7 @@ export class RangeSession {
     if (this.saysFewer(error)) {
       // The host said "fewer connections": it keeps the ones it is serving, for every download to it.
       const receiving = [...this.workers.values()].filter((w) => w.state === 'receiving').length;
-      const hostCap = this.o.pool.lower(this.host);
+      const hostCap = this.o.pool.lower(this.host, worker.slot ?? undefined);
       const lowered = Math.max(1, Math.min(this.allowed - 1, receiving, hostCap));
       this.ramping = false;
       if (lowered < this.allowed) {

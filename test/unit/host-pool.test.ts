@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { HostPool } from '../../src/engine/host-pool';
+import { DownloadQueue } from '../../src/engine/queue';
+
+const settle = () => new Promise((r) => setTimeout(r, 0));
+
+describe('HostPool', () => {
+  it('gives a host at most maxPerHost slots, the next waiter first when one is released', async () => {
+    const pool = new HostPool({ maxPerHost: 2 });
+    const a = await pool.acquire('h');
+    await pool.acquire('h');
+    const granted: string[] = [];
+    void pool.acquire('h').then(() => granted.push('third'));
+    void pool.acquire('h').then(() => granted.push('fourth'));
+    void pool.acquire('other').then(() => granted.push('other host'));
+    await settle();
+    expect(granted).toEqual(['other host']);
+    expect(pool.active('h')).toBe(2);
+    a.release();
+    a.release(); // twice is once
+    await settle();
+    expect(granted).toEqual(['other host', 'third']);
+    expect(pool.active('h')).toBe(2);
+  });
+
+  it('learns a lower cap from a refusal: the connections the host was serving, at least one', async () => {
+    const learned: [string, number][] = [];
+    const pool = new HostPool({ maxPerHost: 6, onLearned: (h, c) => learned.push([h, c]) });
+    const slots = await Promise.all([1, 2, 3, 4].map(() => pool.acquire('h')));
+    slots[0]?.receiving();
+    slots[1]?.receiving();
+    expect(pool.lower('h', slots[2])).toBe(2);
+    expect(pool.cap('h')).toBe(2);
+    expect(learned).toEqual([['h', 2]]);
+    // A refusal of a request sent before that lowering says nothing new.
+    expect(pool.lower('h', slots[3])).toBe(2);
+    for (const s of slots.slice(1)) s.release();
+    const late = await pool.acquire('h');
+    late.receiving();
+    // Refused while the host serves as many as its cap (the other is `late`): one fewer.
+    expect(pool.lower('h', await Promise.resolve(late))).toBe(1);
+    slots[0]?.release();
+    late.release();
+    expect(pool.lower('fresh')).toBe(1);
+    expect(pool.learnedCaps()).toEqual({ h: 1, fresh: 1 });
+  });
+
+  it('starts from caps learned earlier and never goes above maxPerHost', () => {
+    const pool = new HostPool({ maxPerHost: 6, learned: { a: 3, b: 10, c: 0 } });
+    expect([pool.cap('a'), pool.cap('b'), pool.cap('c'), pool.cap('d')]).toEqual([3, 6, 6, 6]);
+    pool.setMaxPerHost(2);
+    expect([pool.cap('a'), pool.cap('d')]).toEqual([2, 2]);
+  });
+
+  it('drops a waiter whose signal aborts', async () => {
+    const pool = new HostPool({ maxPerHost: 1 });
+    const held = await pool.acquire('h');
+    const controller = new AbortController();
+    const waiting = pool.acquire('h', controller.signal);
+    controller.abort(new Error('cancelled'));
+    await expect(waiting).rejects.toThrow('cancelled');
+    held.release();
+    expect(pool.active('h')).toBe(0);
+  });
+
+  it('keys by host and port', () => {
+    expect(HostPool.hostOf('http://127.0.0.1:8080/a?b')).toBe('127.0.0.1:8080');
+    expect(HostPool.hostOf('not a url')).toBe('');
+  });
+});
+
+describe('DownloadQueue', () => {
+  it('runs at most `limit` tasks at once, starting waiting ones in the order they were added', async () => {
+    const queue = new DownloadQueue(2);
+    const started: number[] = [];
+    const finish: (() => void)[] = [];
+    const tasks = [0, 1, 2, 3].map((i) =>
+      queue.run(async () => {
+        started.push(i);
+        await new Promise<void>((r) => finish.push(r));
+        return i;
+      }),
+    );
+    await settle();
+    expect(started).toEqual([0, 1]);
+    expect([queue.runningCount, queue.waitingCount]).toEqual([2, 2]);
+    finish[1]?.();
+    await settle();
+    expect(started).toEqual([0, 1, 2]);
+    queue.setLimit(3);
+    await settle();
+    expect(started).toEqual([0, 1, 2, 3]);
+    for (const f of finish) f();
+    expect(await Promise.all(tasks)).toEqual([0, 1, 2, 3]);
+  });
+});
