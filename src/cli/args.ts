@@ -1,15 +1,24 @@
 import { parseArgs } from 'node:util';
 
 export type Command =
-  | { kind: 'download'; url: string; connections: number; outPath: string | null; quiet: boolean }
+  | {
+      kind: 'download';
+      url: string;
+      connections: number;
+      outPath: string | null;
+      quiet: boolean;
+      /** Bytes per second, or null for no limit. */
+      limitRate: number | null;
+    }
   | { kind: 'probe'; url: string; json: boolean }
   | { kind: 'help' };
 
-export const USAGE = `usage: accel <url> [-n CONNECTIONS] [-o PATH] [--quiet]
+export const USAGE = `usage: accel <url> [-n CONNECTIONS] [-o PATH] [--limit-rate RATE] [--quiet]
        accel probe <url> [--json]
 
-  -n, --connections N   parallel connections (1-32, default 8)
+  -n, --connections N   most parallel connections (1-32, default 8); they ramp up while it helps
   -o, --output PATH     where to save (default: the server's filename in the current directory)
+      --limit-rate RATE cap the speed, in bytes per second; K, M, G suffixes (1024-based): 500K, 2M
   -q, --quiet           no progress output
       --json            (probe) print one JSON object
 
@@ -27,6 +36,7 @@ export function parseCommand(argv: string[]): Command {
       connections: { type: 'string', short: 'n' },
       output: { type: 'string', short: 'o' },
       quiet: { type: 'boolean', short: 'q' },
+      'limit-rate': { type: 'string' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -48,7 +58,23 @@ export function parseCommand(argv: string[]): Command {
     connections,
     outPath: values.output ?? null,
     quiet: values.quiet ?? false,
+    limitRate: values['limit-rate'] === undefined ? null : parseRate(values['limit-rate']),
   };
+}
+
+const RATE = /^(\d+(?:\.\d+)?)\s*([kmg]?)(?:i?b)?(?:\/s)?$/i;
+const RATE_UNITS: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
+
+/** "500K", "2M", "1.5m", "1048576" -> bytes per second (at least 1 KiB/s). */
+export function parseRate(value: string): number {
+  const match = RATE.exec(value.trim());
+  const bytes = match
+    ? Math.floor(Number(match[1]) * (RATE_UNITS[(match[2] ?? '').toLowerCase()] ?? 1))
+    : NaN;
+  if (!Number.isFinite(bytes) || bytes < 1024) {
+    throw new UsageError(`--limit-rate must be a rate of at least 1K (e.g. 500K, 2M), got "${value}"`);
+  }
+  return bytes;
 }
 
 function checkUrl(value: string): string {

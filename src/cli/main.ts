@@ -2,7 +2,8 @@ import { resolve } from 'node:path';
 import { download } from '../engine/download';
 import { describe } from '../engine/errors';
 import { probe } from '../engine/probe';
-import type { DownloadNotice, Progress } from '../engine/types';
+import { RateLimiter } from '../engine/rate-limiter';
+import type { Adaptations, DownloadNotice, Progress } from '../engine/types';
 import { createFetcher } from '../net/fetcher';
 import { systemClock } from '../shared/system-clock';
 import { type Command, parseCommand, USAGE } from './args';
@@ -83,6 +84,7 @@ async function runDownload(command: Extract<Command, { kind: 'download' }>): Pro
       clock: systemClock,
       sink,
       maxConnections: command.connections,
+      limits: command.limitRate === null ? [] : [new RateLimiter(systemClock, command.limitRate)],
       signal: controller.signal,
       onProgress,
       onNotice: (notice) => say(describeNotice(notice)),
@@ -91,6 +93,7 @@ async function runDownload(command: Extract<Command, { kind: 'download' }>): Pro
     const size = result.remote.size ?? result.receivedBytes;
     if (tty) process.stderr.write('\n');
     say(`saved ${sink.finalPath} (${formatBytes(size)} in ${seconds.toFixed(1)} s)`);
+    say(describeAdaptations(result.requests, result.adaptations));
     return 0;
   } catch (error) {
     await sink.close().catch(() => {});
@@ -105,6 +108,13 @@ async function runDownload(command: Extract<Command, { kind: 'download' }>): Pro
     process.off('SIGINT', interrupt);
     process.off('SIGTERM', interrupt);
   }
+}
+
+function describeAdaptations(requests: number, a: Adaptations): string {
+  const parts = [`${requests} requests`, `up to ${a.peakConnections} connections`];
+  if (a.racesWon + a.racesLost > 0) parts.push(`endgame races won ${a.racesWon}, lost ${a.racesLost}`);
+  if (a.stragglerRestarts > 0) parts.push(`${a.stragglerRestarts} slow connection(s) restarted`);
+  return parts.join(', ');
 }
 
 function describeNotice(notice: DownloadNotice): string {

@@ -134,6 +134,26 @@ describe('accel CLI', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('holds the download to --limit-rate and reports what it did', async () => {
+    const source = patternSource(3 * MIB, 37);
+    server = await correctServer(source);
+    const out = join(dir, 'limited.bin');
+    const started = performance.now();
+    const run = await accel([server.url, '-o', out, '--limit-rate', '1M']).done;
+    const seconds = (performance.now() - started) / 1000;
+    expect(run.code).toBe(0);
+    expect(await fileSha(out)).toBe(await sha256Of(source));
+    // 3 MiB at 1 MiB/s: not under ~2.7 s (a burst of 0.1 s and the probe's first read are allowed).
+    expect(seconds).toBeGreaterThan(2.7);
+    expect(run.stderr).toMatch(/\d+ requests, up to \d+ connections/);
+  });
+
+  it('rejects a malformed --limit-rate', async () => {
+    const run = await accel(['http://127.0.0.1:9/x', '--limit-rate', 'fast']).done;
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--limit-rate');
+  });
+
   it('rejects bad arguments with usage', async () => {
     const run = await accel(['ftp://example.invalid/x', '-n', '0']).done;
     expect(run.code).toBe(2);
