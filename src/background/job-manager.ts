@@ -1,3 +1,5 @@
+import type { HostPool } from '../engine/host-pool';
+import type { RateLimiter } from '../engine/rate-limiter';
 import { type JobEvent, serializeError, transition } from '../shared/job-state';
 import type { Settings } from '../shared/settings';
 import { deleteJob, getJob, listJobs, putJob, updateJob } from '../store/jobs';
@@ -32,6 +34,15 @@ export interface ManagerDeps {
   onChange: () => void;
   /** The browser's own downloader, for downloads the engine cannot do. */
   browser: BrowserDownloads;
+  /** Connections per host and speed limits, shared by all jobs. */
+  traffic: TrafficControl;
+}
+
+/** What the manager needs of the shared traffic controls (see traffic.ts). */
+export interface TrafficControl {
+  hostPool(): Promise<HostPool>;
+  limitsFor(jobId: JobId): RateLimiter[];
+  release(jobId: JobId): void;
 }
 
 /** The queue: at most `concurrentDownloads` jobs fetch at once, in the order they were added. */
@@ -168,13 +179,17 @@ export class JobManager {
 
   private async run(job: JobRecord, live: LiveJob, maxConnections: number): Promise<void> {
     await addRefererRule(job.id, job.url, job.referrer).catch(() => {});
+    const { traffic } = this.deps;
     const outcome = await runJob(this.db, job, live, {
       maxConnections,
+      pool: await traffic.hostPool(),
+      limits: traffic.limitsFor(job.id),
       onProgress: this.deps.onChange,
       onNote: (note) => void this.note(job.id, note),
       onWarning: (warning) => void this.warn(job.id, warning),
     });
     await removeRefererRule(job.id);
+    traffic.release(job.id);
     this.live.delete(job.id);
     try {
       await this.settle(job.id, outcome);

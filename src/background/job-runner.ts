@@ -1,5 +1,7 @@
 import { download } from '../engine/download';
+import type { HostPool } from '../engine/host-pool';
 import { totalLength } from '../engine/ranges';
+import type { RateLimiter } from '../engine/rate-limiter';
 import type { PieceSink, Progress, RemoteFile } from '../engine/types';
 import { createFetcher } from '../net/fetcher';
 import { systemClock } from '../shared/system-clock';
@@ -30,6 +32,10 @@ const SPACE_CHECK_MS = 2_000;
 
 export interface RunOptions {
   maxConnections: number;
+  /** Connections per host, shared by all jobs. */
+  pool: HostPool;
+  /** Speed limits to pace this job's reads by. */
+  limits: readonly RateLimiter[];
   onProgress: () => void;
   onNote: (note: string) => void;
   /** A warning about the file's integrity: the job keeps it whatever notes follow. */
@@ -55,6 +61,8 @@ export async function runJob(
       clock: systemClock,
       sink: checkingSpace(createPieceSink(db, job.id)),
       maxConnections: options.maxConnections,
+      pool: options.pool,
+      limits: options.limits,
       signal: controller.signal,
       onProgress: (progress) => {
         live.progress = progress;

@@ -14,8 +14,11 @@ import { findOwnDownload, isOwnDownload, startOwnDownload } from './own-download
 import { getSettings, watchSettings } from './settings-cache';
 import { addSkipped } from './skipped';
 import { buildSnapshot, SnapshotHub } from './snapshots';
+import { Traffic } from './traffic';
 
 const keepAlive = new KeepAlive();
+const traffic = new Traffic();
+const applied = getSettings().then((settings) => traffic.apply(settings));
 const hub = new SnapshotHub(async () => buildSnapshot(await db, (await services).live));
 const db = openStore();
 const services = db.then(async (store) => {
@@ -26,7 +29,9 @@ const services = db.then(async (store) => {
       keepAlive.set(manager.busy);
     },
     browser: { start: startOwnDownload, find: findOwnDownload },
+    traffic,
   });
+  await applied;
   await manager.restore();
   keepAlive.set(manager.busy);
   return manager;
@@ -68,7 +73,11 @@ chrome.downloads.onChanged.addListener(async (delta) => (await services).onDownl
 
 chrome.contextMenus.onClicked.addListener(async (info, tab) => onMenuClicked(info, tab, await services));
 
-watchSettings(() => void services.then((manager) => manager.pump()));
+// Speed limits apply at once, to jobs under way too; a higher concurrent-downloads setting starts queued jobs.
+watchSettings((settings) => {
+  traffic.apply(settings);
+  void services.then((manager) => manager.pump());
+});
 
 listen(WORKER_MESSAGES, (message) =>
   handleCommand(message, {

@@ -14,6 +14,10 @@ function show(settings: Settings): void {
   field<HTMLInputElement>('connectionsPerDownload').value = String(settings.connectionsPerDownload);
   field<HTMLInputElement>('concurrentDownloads').value = String(settings.concurrentDownloads);
   field<HTMLTextAreaElement>('excludedDomains').value = settings.excludedDomains.join('\n');
+  field<HTMLInputElement>('overallLimitMiB').value = String(settings.overallLimitBytesPerSecond / MIB);
+  field<HTMLInputElement>('perDownloadLimitMiB').value = String(
+    settings.perDownloadLimitBytesPerSecond / MIB,
+  );
 }
 
 function read(): Settings {
@@ -25,6 +29,10 @@ function read(): Settings {
     excludedDomains: field<HTMLTextAreaElement>('excludedDomains')
       .value.split(/[\s,]+/)
       .filter(Boolean),
+    overallLimitBytesPerSecond: Math.round(Number(field<HTMLInputElement>('overallLimitMiB').value) * MIB),
+    perDownloadLimitBytesPerSecond: Math.round(
+      Number(field<HTMLInputElement>('perDownloadLimitMiB').value) * MIB,
+    ),
   };
 }
 
@@ -38,7 +46,7 @@ form.addEventListener('submit', async (event) => {
   try {
     // The worker validates and stores; it answers with the settings as saved (domains normalised).
     show(await request({ type: 'settings/set', settings: read() }));
-    say('Saved. New downloads use these settings.');
+    say('Saved. Speed limits apply at once; the other settings apply to new downloads.');
   } catch (error) {
     say(error instanceof Error ? error.message : String(error), true);
   }

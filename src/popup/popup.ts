@@ -1,6 +1,7 @@
 import type { JobView, Snapshot } from '../shared/job-view';
 import { request } from '../shared/messenger';
 import { SNAPSHOT_PORT } from '../shared/protocol';
+import { formatSpeed } from './format';
 import { type JobAction, renderJob } from './job-item';
 
 const list = document.querySelector<HTMLUListElement>('#jobs')!;
@@ -42,6 +43,34 @@ function connect(): void {
   port.onMessage.addListener((snapshot: Snapshot) => render(snapshot));
   port.onDisconnect.addListener(() => setTimeout(connect, 500));
 }
+
+/** The overall speed limit, live: the worker applies it to running downloads at once. */
+const limit = document.querySelector<HTMLSelectElement>('#limit')!;
+
+function showLimit(bytesPerSecond: number): void {
+  const value = String(bytesPerSecond);
+  if (![...limit.options].some((o) => o.value === value)) {
+    limit.add(new Option(`${formatSpeed(bytesPerSecond)} (custom)`, value));
+  }
+  limit.value = value;
+}
+
+limit.addEventListener('change', async () => {
+  try {
+    const settings = await request({ type: 'settings/get' });
+    const saved = await request({
+      type: 'settings/set',
+      settings: { ...settings, overallLimitBytesPerSecond: Number(limit.value) },
+    });
+    showLimit(saved.overallLimitBytesPerSecond);
+  } catch (error) {
+    console.error('setting the speed limit failed', error);
+  }
+});
+request({ type: 'settings/get' }).then(
+  (settings) => showLimit(settings.overallLimitBytesPerSecond),
+  (error: unknown) => console.error(error),
+);
 
 document.querySelector('#options')!.addEventListener('click', () => void chrome.runtime.openOptionsPage());
 document

@@ -14,6 +14,10 @@ export interface Settings {
   concurrentDownloads: number;
   /** Host names (and their subdomains) never taken over. */
   excludedDomains: string[];
+  /** Speed limit for all downloads together, bytes per second; 0 for none. Applies live. */
+  overallLimitBytesPerSecond: number;
+  /** Speed limit for each download, bytes per second; 0 for none. Applies live. */
+  perDownloadLimitBytesPerSecond: number;
 }
 
 export const SETTINGS_KEY = 'settings';
@@ -25,12 +29,15 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   connectionsPerDownload: 6,
   concurrentDownloads: 3,
   excludedDomains: [],
+  overallLimitBytesPerSecond: 0,
+  perDownloadLimitBytesPerSecond: 0,
 });
 
 export const LIMITS = {
   connectionsPerDownload: { min: 1, max: 6 },
   concurrentDownloads: { min: 1, max: 10 },
   thresholdBytes: { min: 0, max: 1024 ** 4 },
+  limitBytesPerSecond: { min: 0, max: 1024 ** 4 },
 } as const;
 
 export type Validated<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -58,6 +65,10 @@ export function validateSettings(input: unknown): Validated<Settings> {
     return { ok: false, error: 'connectionsPerDownload must be between 1 and 6' };
   if (!isInteger(s.concurrentDownloads, LIMITS.concurrentDownloads))
     return { ok: false, error: 'concurrentDownloads must be between 1 and 10' };
+  for (const key of ['overallLimitBytesPerSecond', 'perDownloadLimitBytesPerSecond'] as const) {
+    if (!isInteger(s[key], LIMITS.limitBytesPerSecond))
+      return { ok: false, error: `${key} must be a whole number of bytes per second (0 for no limit)` };
+  }
   if (!Array.isArray(s.excludedDomains) || s.excludedDomains.length > 1000)
     return { ok: false, error: 'excludedDomains must be a list' };
   const excludedDomains: string[] = [];
@@ -74,6 +85,8 @@ export function validateSettings(input: unknown): Validated<Settings> {
       connectionsPerDownload: s.connectionsPerDownload,
       concurrentDownloads: s.concurrentDownloads,
       excludedDomains,
+      overallLimitBytesPerSecond: s.overallLimitBytesPerSecond as number,
+      perDownloadLimitBytesPerSecond: s.perDownloadLimitBytesPerSecond as number,
     },
   };
 }

@@ -79,6 +79,8 @@ it('benchmarks the extension against the browser in Chromium', async () => {
       connectionsPerDownload: 6,
       concurrentDownloads: 3,
       excludedDomains: [],
+      overallLimitBytesPerSecond: 0,
+      perDownloadLimitBytesPerSecond: 0,
     };
     expect(await sendFromExtensionPage(plain, { type: 'settings/set', settings })).toMatchObject({
       ok: true,

@@ -2,6 +2,7 @@ import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BrowserDownloads } from '../../src/background/hand-off';
 import { JobManager } from '../../src/background/job-manager';
+import { HostPool } from '../../src/engine/host-pool';
 import type { RemoteFile } from '../../src/engine/types';
 import { DEFAULT_SETTINGS } from '../../src/shared/settings';
 import { getJob, listJobs, putJob } from '../../src/store/jobs';
@@ -51,8 +52,14 @@ afterEach(() => db.close());
 /** A new worker lifetime: a fresh manager over the same store. `slots` 0 starts no queued job. */
 function worker({ slots = DEFAULT_SETTINGS.concurrentDownloads } = {}): JobManager {
   const settings = async () => ({ ...DEFAULT_SETTINGS, concurrentDownloads: slots });
-  return new JobManager(db, { settings, onChange: () => {}, browser });
+  return new JobManager(db, { settings, onChange: () => {}, browser, traffic });
 }
+
+const traffic = {
+  hostPool: async () => new HostPool({ maxPerHost: 6 }),
+  limitsFor: () => [],
+  release: () => {},
+};
 
 /** A job with every byte stored (two pieces), in `state`. */
 async function storedJob(state: JobRecord['state'], extra: Partial<JobRecord> = {}): Promise<JobId> {
