@@ -1,15 +1,22 @@
 /**
- * Command-line benchmark: accel against aria2c and axel (when installed) on loopback test servers.
- * Prints a Markdown table. Run with `npm run bench` (options: --size-mib N, --cap-mib N, --quick).
+ * Command-line benchmark (issue 5): accel against aria2c and axel (when installed), one download at a time, on
+ * the project's test server and, when installed, on a real nginx, for the scenarios in scenarios.ts. Prints one
+ * Markdown table per server; progress goes to stderr. Run with `npm run bench`
+ * (options: --size-mib N, --cap-mib N, --quick for one row per scenario, --servers test,nginx).
  */
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { patternSource, type RangeServer, sha256Of, throttledServer, unevenServer } from '../test/server';
-import { accel, aria2c, axel, type Client, installed, timed } from './tools';
+import { patternSource, sha256Of } from '../test/server';
+import { type Backend, testServerBackend } from './backend';
+import { nginxBackend, stopAllNginx } from './nginx';
+import { cell, type Measured, table, verdict } from './report';
+import { type Scenario, scenarios, timeoutSeconds } from './scenarios';
+import { accel, aria2c, axel, type Client, installed, runClient } from './tools';
 
 const MIB = 1024 * 1024;
 const { values } = parseArgs({
@@ -17,41 +24,123 @@ const { values } = parseArgs({
     'size-mib': { type: 'string', default: '256' },
     'cap-mib': { type: 'string', default: '10' },
     quick: { type: 'boolean', default: false },
+    servers: { type: 'string', default: 'test,nginx' },
   },
 });
+const runStarted = performance.now();
 const sizeBytes = Number(values['size-mib']) * MIB;
 const capBytesPerSecond = Number(values['cap-mib']) * MIB;
+const servers = values.servers.split(',');
 const source = patternSource(sizeBytes, 42);
 const expectedSha = await sha256Of(source);
 const clients = [accel, ...[aria2c, axel].filter((c) => installed(c.command('', '/x', 1)[0] ?? ''))];
 const dir = await mkdtemp(join(tmpdir(), 'accel-bench-'));
 
-interface Scenario {
-  label: string;
-  connections: number;
-  /** Sum of the capacities of `connections` connections, bytes/s. */
-  capacity: number;
-  start(): Promise<RangeServer>;
+// nginx runs as a separate process: stop it and drop the files however this run ends.
+process.on('exit', stopAllNginx);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    stopAllNginx();
+    rmSync(dir, { recursive: true, force: true });
+    process.exit(130);
+  });
 }
 
-/** Uneven connections: the k-th socket gets UNEVEN[k % 4] x cap. */
-const UNEVEN = [1, 1, 1 / 4, 1 / 16];
-const unevenMean = UNEVEN.reduce((a, b) => a + b) / UNEVEN.length;
+console.log(
+  `\n${values['size-mib']} MiB file, cap ${values['cap-mib']} MiB/s, all servers on 127.0.0.1; ` +
+    `${clients.map((c) => `${c.name} ${versionOf(c)}`).join(', ')}`,
+);
+console.log(
+  'Cell: time from process start to complete file, x ideal (ideal = size / sum of the capacities of the ' +
+    'connections used), GET requests seen by the server, 503 answers. Target and pass are for accel.',
+);
+if (clients.length < 3) console.log('(aria2c or axel not installed: apt-get install -y aria2 axel)');
 
-const scenarios: Scenario[] = [
-  ...(values.quick ? [6] : [1, 4, 6, 8]).map((n) => ({
-    label: `cap ${values['cap-mib']} MiB/s per connection`,
-    connections: n,
-    capacity: n * capBytesPerSecond,
-    start: () => throttledServer(source, { bytesPerSecond: capBytesPerSecond }),
-  })),
-  ...(values.quick ? [8] : [4, 8]).map((n) => ({
-    label: 'uneven connections (1, 1, 1/4, 1/16 x cap)',
-    connections: n,
-    capacity: n * unevenMean * capBytesPerSecond,
-    start: () => unevenServer(source, { rates: UNEVEN.map((f) => f * capBytesPerSecond) }),
-  })),
-];
+const backends: (() => Promise<Backend>)[] = [];
+if (servers.includes('test')) backends.push(async () => testServerBackend(source));
+if (servers.includes('nginx')) {
+  if (installed('nginx')) backends.push(() => nginxBackend(source, dir));
+  else console.log('\n## nginx\n\nSkipped: nginx is not installed (apt-get install -y nginx-light).');
+}
+
+let met = 0;
+let total = 0;
+try {
+  for (const start of backends) {
+    const backend = await start();
+    try {
+      const rows: string[][] = [];
+      for (const scenario of scenarios(capBytesPerSecond, values.quick)) {
+        const row = await measureRow(backend, scenario);
+        rows.push(row.cells);
+        total += 1;
+        if (row.pass) met += 1;
+      }
+      console.log(`\n## ${backend.name}\n\n${backend.note}\n`);
+      const header = [
+        'scenario',
+        '-n',
+        'ideal',
+        'target',
+        ...clients.map((c) => c.name),
+        'accel meets target',
+      ];
+      console.log(table(header, rows));
+    } finally {
+      await backend.dispose();
+    }
+  }
+} finally {
+  await rm(dir, { recursive: true, force: true });
+}
+const minutes = (performance.now() - runStarted) / 60_000;
+console.log(`\naccel met ${met} of ${total} targets; whole run ${minutes.toFixed(1)} min.`);
+
+async function measureRow(backend: Backend, scenario: Scenario): Promise<{ cells: string[]; pass: boolean }> {
+  const idealSeconds = sizeBytes / scenario.capacityBytesPerSecond;
+  const measured: Measured[] = [];
+  for (const client of clients) {
+    const m = await measure(backend, client, scenario, idealSeconds);
+    console.error(
+      `${backend.name} ${scenario.label} -n ${scenario.connections} ${client.name}: ${cell(m, scenario, idealSeconds)}`,
+    );
+    measured.push(m);
+  }
+  const [ours, ...others] = measured as [Measured, ...Measured[]];
+  const result = verdict(scenario, idealSeconds, ours, others);
+  const cells = [
+    scenario.label,
+    String(scenario.connections),
+    `${idealSeconds.toFixed(2)} s`,
+    result.target,
+    ...measured.map((m) => cell(m, scenario, idealSeconds)),
+    result.text,
+  ];
+  return { cells, pass: result.pass };
+}
+
+async function measure(
+  backend: Backend,
+  client: Client,
+  scenario: Scenario,
+  ideal: number,
+): Promise<Measured> {
+  const serving = await backend.serve(scenario.shape);
+  const out = join(dir, `${client.name}-${scenario.key}-${scenario.connections}.bin`);
+  try {
+    const run = await runClient(
+      client.command(serving.url, out, scenario.connections),
+      timeoutSeconds(ideal),
+    );
+    const counts = await serving.finish();
+    const bytesOk = run.status === 'ok' ? (await fileSha(out).catch(() => '')) === expectedSha : null;
+    return { client: client.name, run, counts, bytesOk };
+  } finally {
+    await serving.finish();
+    for (const suffix of ['', '.part', '.part.json', '.st', '.aria2'])
+      await rm(`${out}${suffix}`, { force: true });
+  }
+}
 
 async function fileSha(path: string): Promise<string> {
   const hash = createHash('sha256');
@@ -59,40 +148,8 @@ async function fileSha(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
-async function measure(client: Client, scenario: Scenario): Promise<string> {
-  const server = await scenario.start();
-  const out = join(dir, `${client.name}-${scenario.connections}.bin`);
-  try {
-    const seconds = await timed(client.command(server.url, out, scenario.connections));
-    const ok = (await fileSha(out)) === expectedSha;
-    const requests = server.requests.filter((r) => r.method === 'GET').length;
-    const ideal = sizeBytes / scenario.capacity;
-    return `${seconds.toFixed(2)} s (${(seconds / ideal).toFixed(2)}x, ${requests} req${ok ? '' : ', WRONG BYTES'})`;
-  } catch (error) {
-    return `failed: ${(error as Error).message.split('\n')[0]}`;
-  } finally {
-    await server.close();
-    await rm(out, { force: true });
-    await rm(`${out}.part`, { force: true });
-    await rm(`${out}.part.json`, { force: true });
-    await rm(`${out}.st`, { force: true });
-    await rm(`${out}.aria2`, { force: true });
-  }
+function versionOf(client: Client): string {
+  const argv = client.name === 'accel' ? [process.execPath, '--version'] : [client.name, '--version'];
+  const first = spawnSync(argv[0] as string, argv.slice(1), { encoding: 'utf8' }).stdout.split('\n')[0] ?? '';
+  return client.name === 'accel' ? `(node ${first.trim()})` : (first.match(/\d+(\.\d+)+/)?.[0] ?? '');
 }
-
-const header = ['scenario', '-n', 'ideal', ...clients.map((c) => c.name)];
-console.log(
-  `\n${values['size-mib']} MiB file on 127.0.0.1; time from start to complete file (x ideal, GET requests)\n`,
-);
-console.log(`| ${header.join(' | ')} |`);
-console.log(`|${header.map(() => '---').join('|')}|`);
-for (const scenario of scenarios) {
-  const cells = [
-    scenario.label,
-    String(scenario.connections),
-    `${(sizeBytes / scenario.capacity).toFixed(2)} s`,
-  ];
-  for (const client of clients) cells.push(await measure(client, scenario));
-  console.log(`| ${cells.join(' | ')} |`);
-}
-await rm(dir, { recursive: true, force: true });

@@ -47,20 +47,45 @@ export function installed(tool: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
 }
 
-/** Runs a command to completion; resolves with wall time in seconds, rejects on a non-zero exit. */
-export function timed(argv: string[]): Promise<number> {
+export type ClientRun =
+  | { status: 'ok'; seconds: number }
+  | { status: 'timeout'; seconds: number }
+  | { status: 'failed'; seconds: number; message: string };
+
+/**
+ * Runs a command to completion and measures its wall time in seconds (process start to exit). A command still
+ * running after timeoutSeconds is killed (SIGKILL: only the child this call started) and reported as a timeout.
+ */
+export function runClient(argv: string[], timeoutSeconds: number): Promise<ClientRun> {
   const [cmd, ...args] = argv;
   const started = performance.now();
-  return new Promise((resolve, reject) => {
+  const elapsed = (): number => (performance.now() - started) / 1000;
+  return new Promise((resolve) => {
     const child = spawn(cmd as string, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutSeconds * 1000);
     child.stderr.on('data', (d) => {
       stderr += d;
     });
-    child.on('error', reject);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      resolve({ status: 'failed', seconds: elapsed(), message: error.message });
+    });
     child.on('close', (code) => {
-      if (code === 0) resolve((performance.now() - started) / 1000);
-      else reject(new Error(`${cmd} exited ${code}: ${stderr.trim().slice(0, 300)}`));
+      clearTimeout(timer);
+      const seconds = elapsed();
+      if (timedOut) resolve({ status: 'timeout', seconds });
+      else if (code === 0) resolve({ status: 'ok', seconds });
+      else resolve({ status: 'failed', seconds, message: `exit ${code}: ${lastLine(stderr)}` });
     });
   });
+}
+
+function lastLine(text: string): string {
+  const lines = text.trim().split('\n');
+  return (lines[lines.length - 1] ?? '').trim().slice(0, 120);
 }
