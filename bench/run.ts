@@ -16,7 +16,7 @@ import { type Backend, testServerBackend } from './backend';
 import { nginxBackend, stopAllNginx } from './nginx';
 import { cell, type Measured, table, verdict } from './report';
 import { type Scenario, scenarios, timeoutSeconds } from './scenarios';
-import { accel, aria2c, axel, type Client, installed, runClient } from './tools';
+import { accel, aria2c, axel, type Client, installed, runClient, stopAllClients } from './tools';
 
 const MIB = 1024 * 1024;
 const { values } = parseArgs({
@@ -36,10 +36,14 @@ const expectedSha = await sha256Of(source);
 const clients = [accel, ...[aria2c, axel].filter((c) => installed(c.command('', '/x', 1)[0] ?? ''))];
 const dir = await mkdtemp(join(tmpdir(), 'accel-bench-'));
 
-// nginx runs as a separate process: stop it and drop the files however this run ends.
-process.on('exit', stopAllNginx);
+// nginx and the clients run as separate processes: stop them and drop the files however this run ends.
+process.on('exit', () => {
+  stopAllClients();
+  stopAllNginx();
+});
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
+    stopAllClients();
     stopAllNginx();
     rmSync(dir, { recursive: true, force: true });
     process.exit(130);

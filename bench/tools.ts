@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
 export interface Client {
@@ -47,6 +47,14 @@ export function installed(tool: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
 }
 
+/** Clients still running, so an interrupted run can stop them on its way out. */
+const runningClients = new Set<ChildProcess>();
+
+/** SIGKILL to every client process this module started that is still running. Synchronous. */
+export function stopAllClients(): void {
+  for (const child of runningClients) child.kill('SIGKILL');
+}
+
 export type ClientRun =
   | { status: 'ok'; seconds: number }
   | { status: 'timeout'; seconds: number }
@@ -62,6 +70,7 @@ export function runClient(argv: string[], timeoutSeconds: number): Promise<Clien
   const elapsed = (): number => (performance.now() - started) / 1000;
   return new Promise((resolve) => {
     const child = spawn(cmd as string, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    runningClients.add(child);
     let stderr = '';
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -73,10 +82,12 @@ export function runClient(argv: string[], timeoutSeconds: number): Promise<Clien
     });
     child.on('error', (error) => {
       clearTimeout(timer);
+      runningClients.delete(child);
       resolve({ status: 'failed', seconds: elapsed(), message: error.message });
     });
     child.on('close', (code) => {
       clearTimeout(timer);
+      runningClients.delete(child);
       const seconds = elapsed();
       if (timedOut) resolve({ status: 'timeout', seconds });
       else if (code === 0) resolve({ status: 'ok', seconds });
