@@ -30,7 +30,9 @@ export interface Backend {
 export function testServerBackend(source: FileSource): Backend {
   return {
     name: 'test server',
-    note: 'test/server range server in the benchmark process; socket k gets socketRates[k % length], paced by a token bucket',
+    note:
+      "The project's test server (test/server) in the benchmark process: socket k (accept order, from 0) gets " +
+      'its rate from the scenario, paced by a token bucket; above the limit of (d) it answers 503 with Retry-After: 1.',
     async serve(shape) {
       const server = await createRangeServer({
         source,

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { access, chmod, mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -38,8 +38,9 @@ export async function nginxBackend(source: FileSource, dir: string): Promise<Bac
   return {
     name: 'nginx',
     note:
-      'nginx (bench/nginx/nginx.conf): limit_rate from a map on $connection (connection k+1 = socket k), ' +
-      'limit_conn + limit_conn_status 503 for (d); one fresh nginx per download',
+      `nginx ${nginxVersion()} (bench/nginx/nginx.conf), one fresh nginx per download: limit_rate from a map on ` +
+      '$connection (connection k+1 = socket k); limit_conn + limit_conn_status 503 for (d). limit_rate lets ' +
+      "each response send its first one to two seconds' worth at once, so times under 1x are possible.",
     serve: (shape) => serveOnce(prefix, template, shape),
     dispose: async () => {
       stopAllNginx();
@@ -136,6 +137,11 @@ async function writeSource(source: FileSource, path: string): Promise<void> {
   } finally {
     await file.close();
   }
+}
+
+function nginxVersion(): string {
+  const result = spawnSync('nginx', ['-v'], { encoding: 'utf8' });
+  return result.stderr.match(/nginx\/([\d.]+)/)?.[1] ?? '';
 }
 
 function freePort(): Promise<number> {

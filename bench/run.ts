@@ -56,7 +56,8 @@ console.log(
 );
 console.log(
   'Cell: time from process start to complete file, x ideal (ideal = size / sum of the capacities of the ' +
-    'connections used), GET requests seen by the server, 503 answers. Target and pass are for accel.',
+    "connections used), GET requests the server saw, 503 answers; every file's SHA-256 is checked and a " +
+    'mismatch shows as WRONG BYTES. Target and pass are for accel. One download at a time, one sample per cell.',
 );
 if (clients.length < 3) console.log('(aria2c or axel not installed: apt-get install -y aria2 axel)');
 

@@ -69,7 +69,7 @@ export function scenarios(capBytesPerSecond: number, quick: boolean): Scenario[]
     ...rows([4, 8], 8).map(
       (n): Scenario => ({
         key: 'b',
-        label: '(b) uneven: 1, 1, 1/4, 1/16 x cap',
+        label: '(b) uneven: 1, 1, 1/4, 1/16 x cap in turn',
         connections: n,
         shape: { socketRates: UNEVEN.map((f) => f * cap), maxConcurrent: null },
         capacityBytesPerSecond: n * unevenMean * cap,
@@ -79,7 +79,7 @@ export function scenarios(capBytesPerSecond: number, quick: boolean): Scenario[]
     ...rows([6, 8], 6).map(
       (n): Scenario => ({
         key: 'c',
-        label: '(c) one connection at 1/64 x cap',
+        label: '(c) 2nd connection at 1/64 x cap',
         connections: n,
         shape: { socketRates: slowRates, maxConcurrent: null },
         capacityBytesPerSecond: (n - 1 + SLOW_SHARE) * cap,
