@@ -23,6 +23,8 @@ import { ifRangeValue, sameResource } from './validators';
 const MIB = 1024 * 1024;
 /** A changed file restarts the job; a file that keeps changing fails it. */
 const MAX_RESTARTS = 3;
+/** Piece mode: the probe's first piece. */
+const PROBE_PIECE_BYTES = 256 * 1024;
 /** A connection that receives nothing this long is dropped and retried. */
 const READ_TIMEOUT_MS = 30_000;
 
@@ -144,7 +146,12 @@ class DownloadRun {
     const missing = savedSize !== null ? subtractRanges({ start: 0, end: savedSize - 1 }, done) : [];
     // Resuming asks for the first gap only, so no stored byte is fetched again.
     const from = saved && savedSize !== null ? (missing[0]?.start ?? savedSize) : 0;
-    const to = saved && savedSize !== null ? (missing[0]?.end ?? null) : null;
+    const gapEnd = saved && savedSize !== null ? (missing[0]?.end ?? null) : null;
+    // Whole-response pieces (the browser): the probe asks for a first piece only. A platform that reads
+    // responses ahead of the reader would otherwise fetch far past it before its connection is closed.
+    const to = this.o.sink.writeResponse
+      ? Math.min(gapEnd ?? Number.POSITIVE_INFINITY, from + PROBE_PIECE_BYTES - 1)
+      : gapEnd;
     const url = saved?.remote.url ?? this.o.url;
     this.doneBytes = totalLength(done);
     this.total = savedSize;
@@ -152,12 +159,15 @@ class DownloadRun {
 
     // The probe is a connection like the others: it waits for a slot to its host.
     const slot = await this.pool.acquire(HostPool.hostOf(url), this.ctx.signal);
+    // Its own abort, so the connection that streams it can close it once its part is in.
+    const probeAbort = new AbortController();
     let outcome: ProbeOutcome;
     try {
       outcome = await this.openWithRetry(
         url,
         { start: from, end: to },
         saved ? ifRangeValue(saved.remote) : null,
+        probeAbort.signal,
       );
     } catch (error) {
       slot.release();
@@ -171,7 +181,7 @@ class DownloadRun {
       }
     }
     slot.receiving();
-    return this.attemptRanges(outcome, saved, done, missing, slot);
+    return this.attemptRanges(outcome, saved, done, missing, slot, probeAbort);
   }
 
   /** The probe answered but not with usable ranges: an empty file, a whole-file answer, or encoded ranges. */
@@ -208,6 +218,7 @@ class DownloadRun {
     done: readonly ByteRange[],
     missing: ByteRange[],
     slot: Slot,
+    probeAbort: AbortController,
   ): Promise<RemoteFile> {
     let remote: RemoteFile;
     try {
@@ -231,6 +242,7 @@ class DownloadRun {
       opened: outcome.response,
       openedEnd: outcome.end,
       openedSlot: slot,
+      openedAbort: probeAbort,
       pool: this.pool,
       limits: this.o.limits ?? [],
       ramp: this.o.ramp ?? true,
@@ -285,11 +297,17 @@ class DownloadRun {
     return this.finish({ ...remote, size: bytes });
   }
 
-  private async openWithRetry(url: string, range: RangeSpec, ifRange: string | null): Promise<ProbeOutcome> {
+  private async openWithRetry(
+    url: string,
+    range: RangeSpec,
+    ifRange: string | null,
+    abort: AbortSignal,
+  ): Promise<ProbeOutcome> {
+    const ctx = { ...this.ctx, signal: AbortSignal.any([this.ctx.signal, abort]) };
     for (let attempt = 1; ; attempt++) {
       try {
         this.requests++;
-        return await openProbe(this.ctx, url, range, ifRange);
+        return await openProbe(ctx, url, range, ifRange);
       } catch (error) {
         if (this.ctx.signal.aborted) throw this.ctx.signal.reason;
         if (!(error instanceof DownloadError) || error.scope === 'job' || attempt >= this.retry.attempts) {

@@ -97,14 +97,17 @@ export class HostPool {
 
   /**
    * The host refused the connection holding `refused` (429, 503, connection refused): from now on it gets as
-   * many connections as it was serving at that moment (at least one). A refusal of a request sent before the
-   * last lowering says nothing new and is ignored. Returns the cap.
+   * many connections as it had besides that one (at least one, and always fewer than before). A refusal of a
+   * request sent before the last lowering says nothing new and is ignored. Returns the cap.
    */
   lower(host: string, refused?: Slot): number {
     const state = this.state(host);
     if (refused && refused.epoch < state.epoch) return this.cap(host);
+    // The host was serving the other connections that held slots (answered or still waiting); those refused
+    // at the same moment are caught by the next refusal, which carries the new epoch.
     const current = this.cap(host);
-    const cap = Math.max(1, state.receiving < current ? state.receiving : current - 1);
+    const others = state.active - (refused ? 1 : 0);
+    const cap = Math.max(1, Math.min(others, current - 1));
     if (cap < current) {
       state.learned = cap;
       state.epoch++;

@@ -10,7 +10,7 @@ export interface PumpOptions {
   lastByte: () => number;
   /** Called for every accepted chunk, before it is written, with the offset after it. */
   onBytes: (bytes: number, nextOffset: number) => void;
-  /** Speed limits: awaited after each chunk, so a limited reader holds the server back through TCP. */
+  /** Speed limits: awaited for each chunk read, so a limited reader holds the server back through TCP. */
   pace?: (bytes: number) => Promise<void>;
 }
 
@@ -45,6 +45,8 @@ export async function pump({ body, sink, offset, lastByte, onBytes, pace }: Pump
       if (pos > limit) break;
       const { done, value } = await reader.read();
       if (done) break;
+      // A speed limit holds the chunk (and the reads after it) back before it counts as received.
+      if (pace) await pace(value.byteLength);
       const room = lastByte() - pos + 1;
       if (room <= 0) break;
       const chunk = value.byteLength > room ? value.subarray(0, room) : value;
@@ -54,7 +56,6 @@ export async function pump({ body, sink, offset, lastByte, onBytes, pace }: Pump
       batch.push(chunk);
       batchBytes += chunk.byteLength;
       if (batchBytes >= sink.preferredWriteBytes) await flush();
-      if (pace) await pace(chunk.byteLength);
     }
   } catch (error) {
     await flush();

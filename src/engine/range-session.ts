@@ -37,6 +37,8 @@ export interface RangeSessionOptions {
   openedEnd: number;
   /** The probe's slot in the host pool, released when its response is done. */
   openedSlot: Slot | null;
+  /** Aborts the probe's request (once its part is in, or when its connection is dropped). */
+  openedAbort: AbortController | null;
   maxConnections: number;
   minSplitBytes: number;
   /** Connections per host, shared with other downloads; 429/503/refusals teach it a lower cap. */
@@ -123,6 +125,8 @@ const SLOW_PIECE_FACTOR = 3;
 const SLOW_PIECE = Symbol('slow piece');
 /** Piece mode: the rate a piece is allowed to take when its connection's speed is not known yet. */
 const FLOOR_BYTES_PER_SECOND = 64 * 1024;
+/** Piece mode under a speed limit: a piece is what the limit lets through in about this long. */
+const LIMITED_PIECE_SECONDS = 0.5;
 /** Piece mode while ramping up: short pieces, so each step's throughput shows quickly. */
 const RAMP_PIECE_SECONDS = 0.25;
 /** How often the session looks at its connections (ramp steps, stragglers, races). */
@@ -205,10 +209,11 @@ export class RangeSession {
     if (first) {
       this.scheduler.truncate(first, this.o.openedEnd);
       const others = this.scheduler.splitEvenly(first, this.limit, this.o.minSplitBytes);
-      this.spawn(first, this.o.opened, this.o.openedSlot);
+      this.spawn(first, this.o.opened, this.o.openedSlot, this.o.openedAbort);
       for (const claim of others) this.spawn(claim, null);
     } else {
       this.o.opened.body?.cancel().catch(() => {});
+      this.o.openedAbort?.abort('done');
       this.o.openedSlot?.release();
     }
     while (this.runs.size < this.limit) this.spawn(null, null);
@@ -228,10 +233,17 @@ export class RangeSession {
     if (this.o.ctx.signal.aborted) throw this.o.ctx.signal.reason;
   }
 
-  private spawn(claim: Claim | null, opened: HttpResponse | null, slot: Slot | null = null): void {
+  private spawn(
+    claim: Claim | null,
+    opened: HttpResponse | null,
+    slot: Slot | null = null,
+    abort: AbortController | null = null,
+  ): void {
     const a = this.o.adaptations;
     a.peakConnections = Math.max(a.peakConnections, this.runs.size + 1);
-    const run: Promise<void> = this.runWorker(claim, opened, slot).finally(() => this.runs.delete(run));
+    const run: Promise<void> = this.runWorker(claim, opened, slot, abort).finally(() =>
+      this.runs.delete(run),
+    );
     this.runs.add(run);
   }
 
@@ -359,6 +371,7 @@ export class RangeSession {
     claim: Claim | null,
     opened: HttpResponse | null,
     slot: Slot | null = null,
+    abort: AbortController | null = null,
   ): Promise<void> {
     const { ctx } = this.o;
     const worker: Worker = {
@@ -366,7 +379,7 @@ export class RangeSession {
       claim: null,
       state: 'connecting',
       meter: new SpeedMeter(),
-      controller: null,
+      controller: abort,
       lastDataMs: ctx.clock.now(),
       allowanceMs: 0,
       slot,
@@ -602,9 +615,10 @@ export class RangeSession {
     if (error instanceof HttpStatusError) retryAfterMs = error.retryAfterMs;
     if (this.saysFewer(error)) {
       // The host said "fewer connections": it keeps the ones it is serving, for every download to it.
-      const receiving = [...this.workers.values()].filter((w) => w.state === 'receiving').length;
+      // The pool decides from the connections the host is serving (a refusal of a request sent before the
+      // last lowering says nothing new); this download keeps at most that many.
       const hostCap = this.o.pool.lower(this.host, worker.slot ?? undefined);
-      const lowered = Math.max(1, Math.min(this.allowed - 1, receiving, hostCap));
+      const lowered = Math.max(1, Math.min(this.allowed, hostCap));
       this.ramping = false;
       if (lowered < this.allowed) {
         this.allowed = lowered;
@@ -655,7 +669,7 @@ export class RangeSession {
     // The last byte this stream may deliver, read live: a split may shrink the claim (never into a piece).
     const lastByte = () => (pieceMode ? Math.min(claim.end, claim.reservedEnd) : claim.end);
     const { ctx } = this.o;
-    // A response opened by a won race comes with its request's controller.
+    // A response opened earlier (the probe's, a won race's) comes with its request's controller.
     const inherited =
       opened && worker.controller && !worker.controller.signal.aborted ? worker.controller : null;
     const controller = inherited ?? new AbortController();
@@ -721,6 +735,10 @@ export class RangeSession {
     let sentMs = ctx.clock.now();
     let stored = false;
     try {
+      if (this.limitRate() !== null) {
+        await paceAll(this.o.limits, claim.reservedEnd - claim.pos + 1, signal);
+        worker.lastDataMs = ctx.clock.now();
+      }
       await this.takeSlot(worker, signal);
       sentMs = ctx.clock.now();
       const { response, end } = await this.openRange(claim.pos, claim.reservedEnd, signal);
@@ -801,7 +819,13 @@ export class RangeSession {
     const rate = worker.meter.rate(this.o.ctx.clock.now());
     if (rate <= 0) return Math.min(preferred, FIRST_PIECE_BYTES);
     const sized = Math.floor(rate * (this.ramping ? RAMP_PIECE_SECONDS : PIECE_SECONDS));
-    return Math.min(preferred, Math.max(sized, Math.min(preferred, MIN_PIECE_BYTES)));
+    const limit = this.limitRate();
+    // Under a speed limit, pieces of about half a second at the limit keep the pacing smooth.
+    const limited =
+      limit === null
+        ? Number.POSITIVE_INFINITY
+        : Math.max(16 * 1024, Math.floor(limit * LIMITED_PIECE_SECONDS));
+    return Math.min(preferred, limited, Math.max(sized, Math.min(preferred, MIN_PIECE_BYTES)));
   }
 
   /** Piece mode: extra watchdog time for a piece of `length` bytes: twice its expected transfer time. */
@@ -880,9 +904,23 @@ export class RangeSession {
     return measured > 0 ? Math.min(measured, bound) : bound;
   }
 
-  /** Whole-response pieces, unless a speed limit needs the reads paced (or the sink cannot take them). */
+  /**
+   * Whole-response pieces when the sink takes them. Under a speed limit they are paced per request (a piece is
+   * asked for only when the limit allows its bytes), since the platform may read a response ahead of its
+   * reader; streams are paced per read.
+   */
   private pieceMode(): boolean {
-    return this.o.sink.writeResponse !== undefined && !this.o.limits.some((l) => l.limited);
+    return this.o.sink.writeResponse !== undefined;
+  }
+
+  /** The strictest speed limit in force (bytes per second), or null. */
+  private limitRate(): number | null {
+    let rate: number | null = null;
+    for (const l of this.o.limits) {
+      const r = l.bytesPerSecond;
+      if (r !== null) rate = rate === null ? r : Math.min(rate, r);
+    }
+    return rate;
   }
 
   private hints() {

@@ -23,10 +23,13 @@ function bounds(r: RequestRecord): { start: number; end: number | null } {
   return { start: Number(m[1]), end: m[2] ? Number(m[2]) : null };
 }
 
-/** Every request after the probe asks for a bounded piece of at most `maxBytes`, guarded by If-Range. */
+/**
+ * The probe asks for a first piece only (a platform may read a response far ahead of its reader); every request
+ * after it asks for a bounded piece of at most `maxBytes`, guarded by If-Range.
+ */
 function expectBoundedPieces(server: RangeServer, maxBytes: number, etag: string | null | undefined): void {
   const [probe, ...rest] = gets(server);
-  expect(probe?.range).toBe('bytes=0-');
+  expect(probe?.range).toBe('bytes=0-262143');
   expect(rest.length).toBeGreaterThan(0);
   for (const r of rest) {
     const { start, end } = bounds(r);
@@ -48,7 +51,7 @@ function expectTiled(sink: PieceMemorySink, size: number): void {
 }
 
 describe('engine in piece mode (sink.writeResponse)', () => {
-  it('fetches bounded pieces over parallel reused connections, the probe streaming only its first piece', async () => {
+  it('fetches bounded pieces over parallel reused connections, the probe asking for its first piece only', async () => {
     const source = patternSource(12 * MIB, 31);
     const server = await serve(throttledServer(source, { bytesPerSecond: 4 * MIB }));
     const sink = new PieceMemorySink(null, MIB);
@@ -64,8 +67,9 @@ describe('engine in piece mode (sink.writeResponse)', () => {
     expect(streamed).toBeLessThanOrEqual(MIB);
     expect(sink.streamWrites.every((r) => r.end < MIB)).toBe(true);
     expect(sink.pieces.length).toBeGreaterThanOrEqual(11);
-    // One request per piece, on kept-alive connections.
-    expect(gets(server).length).toBeLessThanOrEqual(24);
+    // One request per piece, on kept-alive connections (at least 12 of 1 MiB; connections joining during the
+    // ramp-up start with a small piece each).
+    expect(gets(server).length).toBeLessThanOrEqual(28);
     const sockets = new Set(gets(server).map((r) => r.connectionId));
     expect(sockets.size).toBeLessThan(gets(server).length);
     expect(gets(server).filter((r) => r.aborted).length).toBeLessThanOrEqual(1); // the probe, cancelled
@@ -81,8 +85,11 @@ describe('engine in piece mode (sink.writeResponse)', () => {
     expect(run.notices.some((n) => n.type === 'retrying')).toBe(true);
     expectTiled(sink, source.size);
     expect(gets(server).length).toBeLessThanOrEqual(24);
-    // A retried piece starts where the failed one did: nothing of a failed piece was stored.
-    const failed = gets(server).filter((r) => r.aborted && r.range !== 'bytes=0-');
+    // A retried piece starts where the failed one did: nothing of a failed piece was stored. (The probe is
+    // streamed: what it received before the drop is kept.)
+    const failed = gets(server)
+      .slice(1)
+      .filter((r) => r.aborted);
     for (const r of failed) {
       const { start } = bounds(r);
       expect(gets(server).some((g) => g.id > r.id && bounds(g).start === start)).toBe(true);

@@ -23,24 +23,28 @@ describe('HostPool', () => {
     expect(pool.active('h')).toBe(2);
   });
 
-  it('learns a lower cap from a refusal: the connections the host was serving, at least one', async () => {
+  it('learns a lower cap from a refusal: the other connections it had, fewer each time, at least one', async () => {
     const learned: [string, number][] = [];
     const pool = new HostPool({ maxPerHost: 6, onLearned: (h, c) => learned.push([h, c]) });
     const slots = await Promise.all([1, 2, 3, 4].map(() => pool.acquire('h')));
-    slots[0]?.receiving();
-    slots[1]?.receiving();
-    expect(pool.lower('h', slots[2])).toBe(2);
-    expect(pool.cap('h')).toBe(2);
-    expect(learned).toEqual([['h', 2]]);
-    // A refusal of a request sent before that lowering says nothing new.
-    expect(pool.lower('h', slots[3])).toBe(2);
-    for (const s of slots.slice(1)) s.release();
-    const late = await pool.acquire('h');
-    late.receiving();
-    // Refused while the host serves as many as its cap (the other is `late`): one fewer.
-    expect(pool.lower('h', await Promise.resolve(late))).toBe(1);
-    slots[0]?.release();
-    late.release();
+    // Four held, one refused: three.
+    expect(pool.lower('h', slots[3])).toBe(3);
+    expect(learned).toEqual([['h', 3]]);
+    // Refused at the same moment (granted before that lowering): nothing new.
+    expect(pool.lower('h', slots[2])).toBe(3);
+    slots[3]?.release();
+    slots[2]?.release();
+    const retry = await pool.acquire('h');
+    // Refused again with two others held: two.
+    expect(pool.lower('h', retry)).toBe(2);
+    retry.release();
+    slots[1]?.release();
+    const again = await pool.acquire('h');
+    // Refused with one other held: one, and never below.
+    expect(pool.lower('h', again)).toBe(1);
+    expect(pool.lower('h', again)).toBe(1);
+    for (const s of slots) s.release();
+    again.release();
     expect(pool.lower('fresh')).toBe(1);
     expect(pool.learnedCaps()).toEqual({ h: 1, fresh: 1 });
   });
