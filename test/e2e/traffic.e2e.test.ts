@@ -60,17 +60,8 @@ async function limitedThenLifted(popup: Page, server: RangeServer, source: FileS
   const rate = ((await done()) - before) / ((performance.now() - startMs) / 1000);
   expect(rate).toBeLessThanOrEqual(1.1 * MIB);
   expect(rate).toBeGreaterThan(0.5 * MIB);
-  const t0 = server.requests[0]?.startedAtMs ?? 0;
-  console.log(
-    server.requests
-      .map(
-        (r) =>
-          `${(r.startedAtMs - t0).toFixed(0)} ${r.connectionId} ${r.range} ${r.status} ${r.bytesSent} ${((r.endedAtMs ?? 0) - t0).toFixed(0)} ${r.aborted}`,
-      )
-      .join('\n'),
-  );
-  // The server is held back too: it sends only what socket buffers take beyond what is read.
-  expect(rangedBytes(server)).toBeLessThan(16 * MIB);
+  // The server is held back too: pieces are asked for at the limit's pace, about 8 MiB in 8 s.
+  expect(rangedBytes(server)).toBeLessThan(12 * MIB);
 
   await popup.selectOption('#limit', '0');
   await waitForFile(browser.downloadDir, 'limited.bin', source.size, { timeoutMs: 30_000 });
