@@ -130,9 +130,16 @@ const LIMITED_PIECE_SECONDS = 0.5;
 /** Piece mode while ramping up: short pieces, so each step's throughput shows quickly. */
 const RAMP_PIECE_SECONDS = 0.25;
 /** How often the session looks at its connections (ramp steps, stragglers, races). */
-const MANAGE_MS = 50;
+const MANAGE_MS = 25;
 /** Ramp: throughput is measured over this long once a step's connections all receive. */
-const RAMP_WINDOW_MS = 300;
+const RAMP_WINDOW_MS = 150;
+/** Ramp: a step whose gain looks between these two (inconclusive on a short window)... */
+const RAMP_CLEAR_GAIN_LOW = 0.95;
+const RAMP_CLEAR_GAIN_HIGH = 1.4;
+/** ...is measured this long instead. */
+const RAMP_LONG_WINDOW_MS = 600;
+/** Ramp: a connection's first this-many ms of bytes are left out of a step's measurement. */
+const RAMP_GRACE_MS = 50;
 /** Ramp: a step's connections that do not all receive within this long are measured anyway. */
 const RAMP_SETTLE_MS = 2000;
 /** Ramp: a step must add this much throughput for the next one to be tried. */
@@ -147,6 +154,8 @@ const STRAGGLER_GRACE_MS = 1000;
 const ENDGAME_PIECES_PER_CONNECTION = 2;
 /** Endgame: a race is worth it when the owner would finish this much later than the racer. */
 const RACE_GAIN = 1.5;
+/** Endgame: races against one claim, at most (a lost race is not retried forever). */
+const MAX_RACES_PER_CLAIM = 2;
 /** Abort reasons that are no failure: a straggler restarted, a race lost. */
 const RESTART = Symbol('restart on a new connection');
 const LOST_RACE = Symbol('lost an endgame race');
@@ -184,6 +193,8 @@ export class RangeSession {
   private stepStartMs: number | null = null;
   private stepStartBytes = 0;
   private restarts = 0;
+  /** Races run against each claim (by id): a claim is raced a bounded number of times. */
+  private readonly racedClaims = new Map<number, number>();
 
   constructor(private readonly o: RangeSessionOptions) {
     this.scheduler = new Scheduler(o.missing);
@@ -271,8 +282,12 @@ export class RangeSession {
       return;
     }
     if (this.stepStartMs === null) {
-      const receiving = [...this.workers.values()].filter((w) => w.state === 'receiving').length;
-      if (receiving < this.limit && now - this.stepBeganMs < RAMP_SETTLE_MS) return;
+      // Measured once the step's connections all receive, past their first bytes (a response's start comes in
+      // a burst: what the socket buffered before it was read, a server's initial allowance).
+      const settled = [...this.workers.values()].filter(
+        (w) => w.state === 'receiving' && now - (w.receivingSinceMs ?? now) >= RAMP_GRACE_MS,
+      ).length;
+      if (settled < this.limit && now - this.stepBeganMs < RAMP_SETTLE_MS) return;
       this.stepStartMs = now;
       this.stepStartBytes = this.delivered;
       return;
@@ -280,6 +295,9 @@ export class RangeSession {
     const elapsedMs = now - this.stepStartMs;
     if (elapsedMs < RAMP_WINDOW_MS) return;
     const rate = ((this.delivered - this.stepStartBytes) * 1000) / elapsedMs;
+    // A short window tells a clear gain (or none) apart; a gain near the threshold is measured longer.
+    const gain = this.rampBaseline === null ? Number.POSITIVE_INFINITY : rate / this.rampBaseline;
+    if (gain > RAMP_CLEAR_GAIN_LOW && gain < RAMP_CLEAR_GAIN_HIGH && elapsedMs < RAMP_LONG_WINDOW_MS) return;
     if (this.rampBaseline !== null && rate < this.rampBaseline * RAMP_GAIN) {
       this.ramping = false;
       return;
@@ -509,12 +527,15 @@ export class RangeSession {
     for (const w of this.workers.values()) {
       const claim = w.claim;
       if (!claim || w.race || !w.controller || w.state !== 'receiving') continue;
-      // Piece mode races for the piece in flight; stream mode for the rest of the claim.
+      if ((this.racedClaims.get(claim.id) ?? 0) >= MAX_RACES_PER_CLAIM) continue;
+      // Piece mode races for the piece in flight; stream mode for the back part of the claim.
       const bytes = pieceMode ? claim.reservedEnd - claim.pos + 1 : claim.end - claim.pos + 1;
       if (bytes <= 0 || (pieceMode && w.allowanceMs <= 0)) continue;
       const speed = this.speedOf(w, now);
       const ownerSeconds = speed > 0 ? bytes / speed : Number.POSITIVE_INFINITY;
-      const racerSeconds = bytes / expected + this.startupSeconds;
+      // The racer's share: all of a piece; of a stream, the part that makes both finish together.
+      const share = pieceMode ? 1 : raceShare(speed, expected);
+      const racerSeconds = (bytes * share) / expected + this.startupSeconds;
       if (ownerSeconds > RACE_GAIN * racerSeconds && ownerSeconds > bestSeconds) {
         best = w;
         bestSeconds = ownerSeconds;
@@ -534,8 +555,12 @@ export class RangeSession {
     const claim = owner.claim!;
     const pieceMode = this.pieceMode();
     const now = ctx.clock.now();
-    const ahead = Math.ceil(this.speedOf(owner, now) * this.startupSeconds);
-    const from = pieceMode ? claim.pos : Math.min(claim.end, claim.pos + ahead);
+    this.racedClaims.set(claim.id, (this.racedClaims.get(claim.id) ?? 0) + 1);
+    // Stream mode: from where the owner will be when the answer arrives, the back part in proportion to speeds.
+    const ownerSpeed = this.speedOf(owner, now);
+    const ahead = Math.min(claim.end, claim.pos + Math.ceil(ownerSpeed * this.startupSeconds));
+    const back = Math.floor((claim.end - ahead + 1) * raceShare(ownerSpeed, this.hints().expectedSpeed));
+    const from = pieceMode ? claim.pos : Math.max(ahead, claim.end - back + 1);
     const to = pieceMode ? claim.reservedEnd : claim.end;
     const race: Race = { owner, racer, claim, from, settled: false };
     owner.race = race;
@@ -958,4 +983,9 @@ function describeCause(error: Error): string {
     }
   }
   return parts.join(' ');
+}
+
+/** The share of a stream's rest a racer at `takerSpeed` should ask for so both finish together. */
+function raceShare(ownerSpeed: number, takerSpeed: number): number {
+  return ownerSpeed > 0 && takerSpeed > 0 ? takerSpeed / (ownerSpeed + takerSpeed) : 0.5;
 }

@@ -117,7 +117,9 @@ describe('ramp-up', () => {
     const run = await runEngine(server.url, { maxConnections: 8 });
     expect(run.error).toBeNull();
     expect(run.sink.sha256()).toBe(await sha256Of(source));
-    expect(peakConcurrency(gets(server))).toBe(8);
+    expect(run.result?.adaptations.peakConnections).toBe(8);
+    // (The server may count one more for a moment: a dropped request until its socket closes.)
+    expect(peakConcurrency(gets(server))).toBeGreaterThanOrEqual(8);
     // It started with two.
     const firstTwo = gets(server).slice(0, 2);
     const third = gets(server)[2]!;
@@ -135,7 +137,8 @@ describe('ramp-up', () => {
     expect(run.sink.sha256()).toBe(await sha256Of(source));
     // 2 -> 4 added nothing, so 8 was never tried.
     expect(run.result?.adaptations.peakConnections).toBeLessThanOrEqual(4);
-    expect(peakConcurrency(gets(server))).toBeLessThanOrEqual(4);
+    // The server may count one more for a moment: a dropped request until its socket closes.
+    expect(peakConcurrency(gets(server))).toBeLessThanOrEqual(5);
   });
 });
 
