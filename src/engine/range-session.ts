@@ -7,6 +7,7 @@ import {
   NoRangesError,
   ResourceChangedError,
   RetriesExhaustedError,
+  StorageError,
   TruncatedBodyError,
 } from './errors';
 import { HostPool, type Slot } from './host-pool';
@@ -74,6 +75,9 @@ interface Worker {
   slowSinceMs: number | null;
   /** An endgame race on this connection's bytes, whichever side of it this connection is. */
   race: Race | null;
+  /** Piece mode: the rate of the last piece received, and when that piece's first byte came. */
+  pieceRate: number;
+  pieceStartMs: number;
 }
 
 /**
@@ -128,7 +132,7 @@ const FLOOR_BYTES_PER_SECOND = 64 * 1024;
 /** Piece mode under a speed limit: a piece is what the limit lets through in about this long. */
 const LIMITED_PIECE_SECONDS = 0.5;
 /** Piece mode while ramping up: short pieces, so each step's throughput shows quickly. */
-const RAMP_PIECE_SECONDS = 0.25;
+const RAMP_PIECE_SECONDS = 0.15;
 /** How often the session looks at its connections (ramp steps, stragglers, races). */
 const MANAGE_MS = 25;
 /** Ramp: throughput is measured over this long once a step's connections all receive. */
@@ -183,6 +187,8 @@ export class RangeSession {
   private startupSeconds = 0.05;
   private fatal: unknown = null;
   private readonly runs = new Set<Promise<void>>();
+  /** Pieces read whole whose storing is still under way (their connections have moved on). */
+  private readonly stores = new Set<Promise<unknown>>();
   /** Bytes stored by this session, for ramp measurements. */
   private delivered = 0;
   /** Ramp-up state: the connection count being tried, and the throughput the last step reached. */
@@ -227,6 +233,13 @@ export class RangeSession {
       this.o.openedAbort?.abort('done');
       this.o.openedSlot?.release();
     }
+    // A bounded probe (piece mode) leaves the rest pending: the other starting connections share it evenly.
+    const rest = this.runs.size < this.limit ? this.scheduler.claimPending() : null;
+    if (rest) {
+      const parts = this.scheduler.splitEvenly(rest, this.limit - this.runs.size, this.o.minSplitBytes);
+      this.spawn(rest, null);
+      for (const claim of parts) this.spawn(claim, null);
+    }
     while (this.runs.size < this.limit) this.spawn(null, null);
     const stop = new AbortController();
     const managing = this.manage(stop.signal);
@@ -239,6 +252,8 @@ export class RangeSession {
     } finally {
       stop.abort();
       await managing;
+      // Every piece read is stored (or has failed) before the session ends.
+      while (this.stores.size > 0) await Promise.all([...this.stores]);
     }
     if (this.fatal) throw this.fatal;
     if (this.o.ctx.signal.aborted) throw this.o.ctx.signal.reason;
@@ -281,6 +296,10 @@ export class RangeSession {
       this.ramping = false;
       return;
     }
+    if (this.pieceMode()) {
+      this.rampStepByPieces(now);
+      return;
+    }
     if (this.stepStartMs === null) {
       // Measured once the step's connections all receive, past their first bytes (a response's start comes in
       // a burst: what the socket buffered before it was read, a server's initial allowance).
@@ -302,6 +321,26 @@ export class RangeSession {
       this.ramping = false;
       return;
     }
+    this.nextRampStep(rate, now);
+  }
+
+  /**
+   * Ramp in piece mode, where bytes show only as whole pieces: a step is measured once each of its connections
+   * has received a piece asked for after the step began; the step's throughput is the sum of those pieces' rates.
+   */
+  private rampStepByPieces(now: number): void {
+    const fresh = [...this.workers.values()].filter((w) => w.pieceStartMs >= this.stepBeganMs);
+    if (fresh.length < this.limit && now - this.stepBeganMs < RAMP_SETTLE_MS) return;
+    if (fresh.length === 0) return;
+    const rate = fresh.reduce((sum, w) => sum + w.pieceRate, 0);
+    if (this.rampBaseline !== null && rate < this.rampBaseline * RAMP_GAIN) {
+      this.ramping = false;
+      return;
+    }
+    this.nextRampStep(rate, now);
+  }
+
+  private nextRampStep(rate: number, now: number): void {
     this.rampBaseline = rate;
     this.rampTarget = Math.min(this.allowed, this.rampTarget * 2);
     this.stepStartMs = null;
@@ -404,6 +443,8 @@ export class RangeSession {
       receivingSinceMs: null,
       slowSinceMs: null,
       race: null,
+      pieceRate: 0,
+      pieceStartMs: Number.NEGATIVE_INFINITY,
     };
     this.workers.set(worker.id, worker);
     let attempt = 0;
@@ -617,6 +658,14 @@ export class RangeSession {
     }
   }
 
+  /** Tracks a piece being stored in the background; a failure to store stops the session. */
+  private storing(store: Promise<boolean>): void {
+    const tracked: Promise<unknown> = store
+      .catch((error: unknown) => this.fail(error instanceof DownloadError ? error : new StorageError(error)))
+      .finally(() => this.stores.delete(tracked));
+    this.stores.add(tracked);
+  }
+
   /** Bytes stored: progress for the job and the ramp. */
   private count(bytes: number): void {
     this.delivered += bytes;
@@ -776,7 +825,12 @@ export class RangeSession {
       worker.allowanceMs = this.pieceAllowanceMs(worker, length, now);
       // The piece's rate is measured from its first byte (a zero sample marks the start).
       worker.meter.add(0, now);
-      // In an endgame race, only the first copy read whole is stored.
+      // In an endgame race, only the first copy read whole is stored. `commit` runs once the body is read:
+      // from then on the connection is free for the next piece while the sink stores this one.
+      let markRead = () => {};
+      const read = new Promise<'read'>((resolve) => {
+        markRead = () => resolve('read');
+      });
       const commit = () => {
         if (claim.pos !== offset) return false;
         const race = worker.race;
@@ -785,15 +839,21 @@ export class RangeSession {
           race.settled = true;
           race.racer.controller?.abort(LOST_RACE);
         }
+        markRead();
         return true;
       };
-      stored = await sink.writeResponse!(offset, length, response, commit);
-      if (!stored) throw LOST_RACE;
+      const storing = sink.writeResponse!(offset, length, response, commit);
+      const first = await Promise.race([read, storing]);
+      if (first === false) throw LOST_RACE;
+      stored = true;
+      this.storing(storing);
       const doneMs = ctx.clock.now();
       this.scheduler.advance(claim, end + 1);
       worker.meter.add(length, doneMs);
       worker.lastDataMs = doneMs;
       worker.allowanceMs = 0;
+      worker.pieceRate = (length * 1000) / Math.max(1, doneMs - now);
+      worker.pieceStartMs = now;
       this.count(length);
     } catch (error) {
       if (controller.signal.aborted && !ctx.signal.aborted) throw controller.signal.reason;
@@ -850,7 +910,11 @@ export class RangeSession {
       limit === null
         ? Number.POSITIVE_INFINITY
         : Math.max(16 * 1024, Math.floor(limit * LIMITED_PIECE_SECONDS));
-    return Math.min(preferred, limited, Math.max(sized, Math.min(preferred, MIN_PIECE_BYTES)));
+    // Near the end, pieces shrink to half of each connection's share of what is left, so that connections
+    // finish together instead of one fetching a long last piece alone.
+    const share = Math.ceil(this.scheduler.remainingBytes() / Math.max(1, this.workers.size) / 2);
+    const tail = Math.max(MIN_PIECE_BYTES, share);
+    return Math.min(preferred, limited, tail, Math.max(sized, Math.min(preferred, MIN_PIECE_BYTES)));
   }
 
   /** Piece mode: extra watchdog time for a piece of `length` bytes: twice its expected transfer time. */
