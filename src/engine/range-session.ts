@@ -75,6 +75,8 @@ interface Worker {
   slowSinceMs: number | null;
   /** An endgame race on this connection's bytes, whichever side of it this connection is. */
   race: Race | null;
+  /** Bytes this connection has delivered. */
+  bytes: number;
   /** Piece mode: the rate of the last piece received, and when that piece's first byte came. */
   pieceRate: number;
   pieceStartMs: number;
@@ -93,6 +95,8 @@ interface Race {
   claim: Claim;
   /** First byte the racer asked for. */
   from: number;
+  /** A race for a whole piece in flight (else for a stream's tail). */
+  piece: boolean;
   settled: boolean;
 }
 
@@ -141,7 +145,9 @@ const RAMP_WINDOW_MS = 150;
 const RAMP_CLEAR_GAIN_LOW = 0.95;
 const RAMP_CLEAR_GAIN_HIGH = 1.4;
 /** ...is measured this long instead. */
-const RAMP_LONG_WINDOW_MS = 600;
+const RAMP_LONG_WINDOW_MS = 1000;
+/** Ramp: the connections from before a step count as steady when they kept this share of their throughput. */
+const RAMP_OLD_STEADY = 0.9;
 /** Ramp: a connection's first this-many ms of bytes are left out of a step's measurement. */
 const RAMP_GRACE_MS = 50;
 /** Ramp: a step's connections that do not all receive within this long are measured anyway. */
@@ -198,6 +204,9 @@ export class RangeSession {
   private stepBeganMs: number;
   private stepStartMs: number | null = null;
   private stepStartBytes = 0;
+  /** Connections with ids up to this one were there before the current ramp step, and what they had delivered. */
+  private stepOldMaxId = 0;
+  private stepOldStartBytes = 0;
   private restarts = 0;
   /** Races run against each claim (by id): a claim is raced a bounded number of times. */
   private readonly racedClaims = new Map<number, number>();
@@ -309,19 +318,37 @@ export class RangeSession {
       if (settled < this.limit && now - this.stepBeganMs < RAMP_SETTLE_MS) return;
       this.stepStartMs = now;
       this.stepStartBytes = this.delivered;
+      this.stepOldStartBytes = this.oldBytes();
       return;
     }
     const elapsedMs = now - this.stepStartMs;
     if (elapsedMs < RAMP_WINDOW_MS) return;
     const rate = ((this.delivered - this.stepStartBytes) * 1000) / elapsedMs;
+    // What the connections from before the step delivered meanwhile: measured over the same (longer) window
+    // as `rate`, it is a truer baseline than the last step's short one, unless they slowed down (a shared
+    // bottleneck), which the last step's baseline shows.
+    const oldRate = ((this.oldBytes() - this.stepOldStartBytes) * 1000) / elapsedMs;
+    const baseline =
+      this.rampBaseline === null
+        ? null
+        : oldRate >= RAMP_OLD_STEADY * this.rampBaseline
+          ? Math.min(this.rampBaseline, oldRate)
+          : this.rampBaseline;
     // A short window tells a clear gain (or none) apart; a gain near the threshold is measured longer.
-    const gain = this.rampBaseline === null ? Number.POSITIVE_INFINITY : rate / this.rampBaseline;
+    const gain = baseline === null ? Number.POSITIVE_INFINITY : rate / baseline;
     if (gain > RAMP_CLEAR_GAIN_LOW && gain < RAMP_CLEAR_GAIN_HIGH && elapsedMs < RAMP_LONG_WINDOW_MS) return;
-    if (this.rampBaseline !== null && rate < this.rampBaseline * RAMP_GAIN) {
+    if (baseline !== null && rate < baseline * RAMP_GAIN) {
       this.ramping = false;
       return;
     }
     this.nextRampStep(rate, now);
+  }
+
+  /** Bytes delivered so far by the connections that were there before the current ramp step. */
+  private oldBytes(): number {
+    let bytes = 0;
+    for (const w of this.workers.values()) if (w.id <= this.stepOldMaxId) bytes += w.bytes;
+    return bytes;
   }
 
   /**
@@ -342,6 +369,7 @@ export class RangeSession {
 
   private nextRampStep(rate: number, now: number): void {
     this.rampBaseline = rate;
+    this.stepOldMaxId = this.nextWorkerId - 1;
     this.rampTarget = Math.min(this.allowed, this.rampTarget * 2);
     this.stepStartMs = null;
     this.stepBeganMs = now;
@@ -391,7 +419,8 @@ export class RangeSession {
   private abortLostRaces(): void {
     for (const w of this.workers.values()) {
       const race = w.race;
-      if (!race || race.racer !== w || race.settled) continue;
+      // (A piece race ends when either copy is read whole: the first to commit aborts the other.)
+      if (!race || race.racer !== w || race.settled || race.piece) continue;
       const claim = race.claim;
       if (!this.scheduler.holds(claim) || claim.pos >= race.from || claim.end < race.from) {
         race.settled = true;
@@ -443,6 +472,7 @@ export class RangeSession {
       receivingSinceMs: null,
       slowSinceMs: null,
       race: null,
+      bytes: 0,
       pieceRate: 0,
       pieceStartMs: Number.NEGATIVE_INFINITY,
     };
@@ -603,7 +633,7 @@ export class RangeSession {
     const back = Math.floor((claim.end - ahead + 1) * raceShare(ownerSpeed, this.hints().expectedSpeed));
     const from = pieceMode ? claim.pos : Math.max(ahead, claim.end - back + 1);
     const to = pieceMode ? claim.reservedEnd : claim.end;
-    const race: Race = { owner, racer, claim, from, settled: false };
+    const race: Race = { owner, racer, claim, from, piece: pieceMode, settled: false };
     owner.race = race;
     racer.race = race;
     const controller = new AbortController();
@@ -633,7 +663,7 @@ export class RangeSession {
       const length = end - from + 1;
       racer.allowanceMs = this.pieceAllowanceMs(racer, length, ctx.clock.now());
       const stored = await this.o.sink.writeResponse!(from, length, response, () => {
-        if (race.settled || claim.pos !== from) return false;
+        if (race.settled || !this.scheduler.holds(claim) || claim.pos !== from) return false;
         race.settled = true;
         return true;
       });
@@ -646,7 +676,7 @@ export class RangeSession {
       owner.controller?.abort(LOST_RACE);
       this.scheduler.advance(claim, end + 1);
       racer.meter.add(length, ctx.clock.now());
-      this.count(length);
+      this.count(length, racer);
       return null;
     } catch (error) {
       if (controller.signal.aborted && !ctx.signal.aborted) throw controller.signal.reason;
@@ -667,7 +697,8 @@ export class RangeSession {
   }
 
   /** Bytes stored: progress for the job and the ramp. */
-  private count(bytes: number): void {
+  private count(bytes: number, worker: Worker): void {
+    worker.bytes += bytes;
     this.delivered += bytes;
     this.o.onBytes(bytes);
   }
@@ -776,7 +807,7 @@ export class RangeSession {
           this.scheduler.advance(claim, next);
           worker.meter.add(bytes, now);
           worker.lastDataMs = now;
-          this.count(bytes);
+          this.count(bytes, worker);
         },
         pace: this.o.limits.length > 0 ? (bytes) => paceAll(this.o.limits, bytes, signal) : undefined,
       });
@@ -854,7 +885,7 @@ export class RangeSession {
       worker.allowanceMs = 0;
       worker.pieceRate = (length * 1000) / Math.max(1, doneMs - now);
       worker.pieceStartMs = now;
-      this.count(length);
+      this.count(length, worker);
     } catch (error) {
       if (controller.signal.aborted && !ctx.signal.aborted) throw controller.signal.reason;
       if (ctx.signal.aborted || error instanceof DownloadError) throw error;
@@ -870,7 +901,8 @@ export class RangeSession {
    * Piece mode: a piece in flight cannot be split, and with connections reused, a fast worker's piece may land on
    * a slow socket. When a connection is idle (nothing left to take) and a piece has been in flight several times
    * longer than a new request at the usual speed would need, that piece is given up: its connection closes, its
-   * bytes go back to pending, and the idle connection takes them. At most one piece per call.
+   * bytes go back to pending, and the idle connection takes them. At most one piece per call; a piece being
+   * raced is left to the race.
    */
   private abortSlowPiece(): void {
     if (!this.o.sink.writeResponse || this.scheduler.hasPending) return;
@@ -886,7 +918,7 @@ export class RangeSession {
     let slowest: Worker | null = null;
     let worst = 0;
     for (const w of this.workers.values()) {
-      if (!w.claim || w.allowanceMs <= 0 || !w.controller || w.controller.signal.aborted) continue;
+      if (!w.claim || w.race || w.allowanceMs <= 0 || !w.controller || w.controller.signal.aborted) continue;
       const inFlight = w.claim.reservedEnd - w.claim.pos + 1;
       const freshSeconds = inFlight / expected + this.startupSeconds;
       const ratio = (now - w.lastDataMs) / 1000 / freshSeconds;

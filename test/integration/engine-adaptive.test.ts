@@ -79,8 +79,7 @@ describe('endgame races', () => {
     expect(run.error).toBeNull();
     expect(sink.sha256()).toBe(await sha256Of(source));
     expect(sink.rewrittenBytes).toBe(0);
-    const { racesWon, racesLost } = run.result!.adaptations;
-    expect(racesWon + racesLost).toBeGreaterThanOrEqual(1);
+    expect(run.result?.adaptations.racesWon).toBeGreaterThanOrEqual(1);
     // Two requests asked for the very same piece: the race.
     const ranges = gets(server).map((r) => r.range);
     expect(new Set(ranges).size).toBeLessThan(ranges.length);
