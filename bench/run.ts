@@ -1,5 +1,5 @@
 /**
- * Command-line benchmark (issue 5): accel against aria2c and axel (when installed), one download at a time, on
+ * Command-line benchmark: accel against aria2c and axel (when installed), one download at a time, on
  * the project's test server and, when installed, on a real nginx, for the scenarios in scenarios.ts. Prints one
  * Markdown table per server; progress goes to stderr. Run with `npm run bench`
  * (options: --size-mib N, --cap-mib N, --quick for one row per scenario, --servers test,nginx).
@@ -21,7 +21,7 @@ import { accel, aria2c, axel, type Client, installed, runClient, stopAllClients 
 const MIB = 1024 * 1024;
 const { values } = parseArgs({
   options: {
-    'size-mib': { type: 'string', default: '256' },
+    'size-mib': { type: 'string', default: '512' },
     'cap-mib': { type: 'string', default: '10' },
     quick: { type: 'boolean', default: false },
     servers: { type: 'string', default: 'test,nginx' },

@@ -1,5 +1,5 @@
 /**
- * The benchmark scenarios (issue 5): what the server does, how many connections each client asks for, the ideal
+ * The benchmark scenarios: what the server does, how many connections each client asks for, the ideal
  * time, and the target our CLI must meet. Every backend (the Node test server, nginx) serves the same shapes.
  */
 
