@@ -55,7 +55,7 @@ it('pause from the popup stops every request within 1 s; resume completes the fi
   expect(await sha256File(`${browser.downloadDir}/paused.bin`)).toBe(await expected);
   const resumed = server.requests.slice(requests);
   expect(resumed.length).toBeGreaterThan(0);
-  expect(resumed.every((r) => r.ifRange !== null && r.range !== 'bytes=0-')).toBe(true);
+  expect(resumed.every((r) => r.ifRange !== null && !r.range?.startsWith('bytes=0-'))).toBe(true);
   await popup.close();
 });
 
