@@ -146,10 +146,16 @@ const RAMP_CLEAR_GAIN_LOW = 0.95;
 const RAMP_CLEAR_GAIN_HIGH = 1.4;
 /** ...is measured this long instead. */
 const RAMP_LONG_WINDOW_MS = 1000;
+/** Ramp: a step whose total throughput is below this share of the last step's is measured again, longer. */
+const RAMP_FALL = 0.9;
 /** Ramp: the connections from before a step count as steady when they kept this share of their throughput. */
 const RAMP_OLD_STEADY = 0.9;
 /** Ramp: a connection's first this-many ms of bytes are left out of a step's measurement. */
 const RAMP_GRACE_MS = 50;
+/** Ramp, piece mode: a step whose connections have not all received a piece within this long is measured anyway. */
+const RAMP_PIECES_SETTLE_MS = 20_000;
+/** Ramp, piece mode: pieces are at least this big while ramping (small, so slow connections report soon). */
+const RAMP_MIN_PIECE_BYTES = 64 * 1024;
 /** Ramp: a step's connections that do not all receive within this long are measured anyway. */
 const RAMP_SETTLE_MS = 2000;
 /** Ramp: a step must add this much throughput for the next one to be tried. */
@@ -328,15 +334,23 @@ export class RangeSession {
     // as `rate`, it is a truer baseline than the last step's short one, unless they slowed down (a shared
     // bottleneck), which the last step's baseline shows.
     const oldRate = ((this.oldBytes() - this.stepOldStartBytes) * 1000) / elapsedMs;
+    const last = this.rampBaseline;
+    // Throughput that fell as connections were added says more about the last measurement than about the step:
+    // servers that meter per response let each one start with a burst (nginx's limit_rate sends about a
+    // second's worth at once), which the last step's short window took for throughput.
+    const fell = last !== null && rate < RAMP_FALL * last;
     const baseline =
-      this.rampBaseline === null
+      last === null
         ? null
-        : oldRate >= RAMP_OLD_STEADY * this.rampBaseline
-          ? Math.min(this.rampBaseline, oldRate)
-          : this.rampBaseline;
-    // A short window tells a clear gain (or none) apart; a gain near the threshold is measured longer.
-    const gain = baseline === null ? Number.POSITIVE_INFINITY : rate / baseline;
-    if (gain > RAMP_CLEAR_GAIN_LOW && gain < RAMP_CLEAR_GAIN_HIGH && elapsedMs < RAMP_LONG_WINDOW_MS) return;
+        : oldRate >= RAMP_OLD_STEADY * last
+          ? Math.min(last, oldRate)
+          : fell
+            ? oldRate
+            : last; // the earlier connections slowed while the total held: a shared bottleneck
+    // A short window tells a clear gain (or none) apart; a gain near the threshold, or a fall, is measured longer.
+    const gain = baseline === null ? Number.POSITIVE_INFINITY : rate / Math.max(baseline, 1);
+    const unclear = fell || (gain > RAMP_CLEAR_GAIN_LOW && gain < RAMP_CLEAR_GAIN_HIGH);
+    if (unclear && elapsedMs < RAMP_LONG_WINDOW_MS) return;
     if (baseline !== null && rate < baseline * RAMP_GAIN) {
       this.ramping = false;
       return;
@@ -357,9 +371,12 @@ export class RangeSession {
    */
   private rampStepByPieces(now: number): void {
     const fresh = [...this.workers.values()].filter((w) => w.pieceStartMs >= this.stepBeganMs);
-    if (fresh.length < this.limit && now - this.stepBeganMs < RAMP_SETTLE_MS) return;
+    // Slow connections take long over a piece: wait for all of them (within reason), and when some are still
+    // out, count them at the others' mean rather than as nothing.
+    if (fresh.length < this.limit && now - this.stepBeganMs < RAMP_PIECES_SETTLE_MS) return;
     if (fresh.length === 0) return;
-    const rate = fresh.reduce((sum, w) => sum + w.pieceRate, 0);
+    const sum = fresh.reduce((total, w) => total + w.pieceRate, 0);
+    const rate = (sum / fresh.length) * Math.max(fresh.length, Math.min(this.limit, this.workers.size));
     if (this.rampBaseline !== null && rate < this.rampBaseline * RAMP_GAIN) {
       this.ramping = false;
       return;
@@ -934,7 +951,8 @@ export class RangeSession {
   private pieceBytes(worker: Worker): number {
     const preferred = Math.max(1, this.o.sink.preferredWriteBytes);
     const rate = worker.meter.rate(this.o.ctx.clock.now());
-    if (rate <= 0) return Math.min(preferred, FIRST_PIECE_BYTES);
+    const floor = this.ramping ? RAMP_MIN_PIECE_BYTES : MIN_PIECE_BYTES;
+    if (rate <= 0) return Math.min(preferred, this.ramping ? RAMP_MIN_PIECE_BYTES * 2 : FIRST_PIECE_BYTES);
     const sized = Math.floor(rate * (this.ramping ? RAMP_PIECE_SECONDS : PIECE_SECONDS));
     const limit = this.limitRate();
     // Under a speed limit, pieces of about half a second at the limit keep the pacing smooth.
@@ -945,8 +963,8 @@ export class RangeSession {
     // Near the end, pieces shrink to half of each connection's share of what is left, so that connections
     // finish together instead of one fetching a long last piece alone.
     const share = Math.ceil(this.scheduler.remainingBytes() / Math.max(1, this.workers.size) / 2);
-    const tail = Math.max(MIN_PIECE_BYTES, share);
-    return Math.min(preferred, limited, tail, Math.max(sized, Math.min(preferred, MIN_PIECE_BYTES)));
+    const tail = Math.max(floor, share);
+    return Math.min(preferred, limited, tail, Math.max(sized, Math.min(preferred, floor)));
   }
 
   /** Piece mode: extra watchdog time for a piece of `length` bytes: twice its expected transfer time. */
