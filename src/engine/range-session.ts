@@ -154,8 +154,6 @@ const RAMP_OLD_STEADY = 0.9;
 const RAMP_GRACE_MS = 50;
 /** Ramp, piece mode: a step whose connections have not all received a piece within this long is measured anyway. */
 const RAMP_PIECES_SETTLE_MS = 20_000;
-/** Ramp, piece mode: pieces are at least this big while ramping (small, so slow connections report soon). */
-const RAMP_MIN_PIECE_BYTES = 64 * 1024;
 /** Ramp: a step's connections that do not all receive within this long are measured anyway. */
 const RAMP_SETTLE_MS = 2000;
 /** Ramp: a step must add this much throughput for the next one to be tried. */
@@ -650,6 +648,8 @@ export class RangeSession {
     const back = Math.floor((claim.end - ahead + 1) * raceShare(ownerSpeed, this.hints().expectedSpeed));
     const from = pieceMode ? claim.pos : Math.max(ahead, claim.end - back + 1);
     const to = pieceMode ? claim.reservedEnd : claim.end;
+    // Nothing left to race for (the owner is about to finish): never ask for an empty range.
+    if (from > to) return null;
     const race: Race = { owner, racer, claim, from, piece: pieceMode, settled: false };
     owner.race = race;
     racer.race = race;
@@ -951,8 +951,8 @@ export class RangeSession {
   private pieceBytes(worker: Worker): number {
     const preferred = Math.max(1, this.o.sink.preferredWriteBytes);
     const rate = worker.meter.rate(this.o.ctx.clock.now());
-    const floor = this.ramping ? RAMP_MIN_PIECE_BYTES : MIN_PIECE_BYTES;
-    if (rate <= 0) return Math.min(preferred, this.ramping ? RAMP_MIN_PIECE_BYTES * 2 : FIRST_PIECE_BYTES);
+    const floor = MIN_PIECE_BYTES;
+    if (rate <= 0) return Math.min(preferred, FIRST_PIECE_BYTES);
     const sized = Math.floor(rate * (this.ramping ? RAMP_PIECE_SECONDS : PIECE_SECONDS));
     const limit = this.limitRate();
     // Under a speed limit, pieces of about half a second at the limit keep the pacing smooth.
