@@ -696,9 +696,7 @@ export class RangeSession {
       this.count(length, racer);
       return null;
     } catch (error) {
-      if (controller.signal.aborted && !ctx.signal.aborted) throw controller.signal.reason;
-      if (ctx.signal.aborted || error instanceof DownloadError) throw error;
-      throw new NetworkError(this.segmentUrl, error);
+      throw this.requestFailure(error, controller);
     } finally {
       // A won tail keeps its request open: the racer streams it on.
       if (!winner) controller.abort('done');
@@ -711,6 +709,18 @@ export class RangeSession {
       .catch((error: unknown) => this.fail(error instanceof DownloadError ? error : new StorageError(error)))
       .finally(() => this.stores.delete(tracked));
     this.stores.add(tracked);
+  }
+
+  /**
+   * What a failed request throws: the reason its own abort gave (a restart, a lost race, the watchdog), the
+   * error as is when the job stopped or it is already classified, else a network error (a body that failed
+   * mid-way: reset, truncated), worth a retry.
+   */
+  private requestFailure(error: unknown, controller: AbortController): unknown {
+    const { signal } = this.o.ctx;
+    if (controller.signal.aborted && !signal.aborted) return controller.signal.reason;
+    if (signal.aborted || error instanceof DownloadError) return error;
+    return new NetworkError(this.segmentUrl, error);
   }
 
   /** Bytes stored: progress for the job and the ramp. */
@@ -832,10 +842,7 @@ export class RangeSession {
         throw new TruncatedBodyError(this.segmentUrl, lastByte() - startPos + 1, end - startPos);
       return true;
     } catch (error) {
-      if (controller.signal.aborted && !ctx.signal.aborted) throw controller.signal.reason;
-      if (ctx.signal.aborted || error instanceof DownloadError) throw error;
-      // The body stream failed mid-way (reset, truncated chunk): a network error, worth a retry.
-      throw new NetworkError(this.segmentUrl, error);
+      throw this.requestFailure(error, controller);
     } finally {
       controller.abort('done');
     }
@@ -904,10 +911,7 @@ export class RangeSession {
       worker.pieceStartMs = now;
       this.count(length, worker);
     } catch (error) {
-      if (controller.signal.aborted && !ctx.signal.aborted) throw controller.signal.reason;
-      if (ctx.signal.aborted || error instanceof DownloadError) throw error;
-      // The body failed mid-way (reset, truncated): a network error, worth a retry.
-      throw new NetworkError(this.segmentUrl, error);
+      throw this.requestFailure(error, controller);
     } finally {
       // A fully read response leaves its connection to be reused (keep-alive); anything else is torn down.
       if (!stored) controller.abort('done');
