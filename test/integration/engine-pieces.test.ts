@@ -67,9 +67,9 @@ describe('engine in piece mode (sink.writeResponse)', () => {
     expect(streamed).toBeLessThanOrEqual(MIB);
     expect(sink.streamWrites.every((r) => r.end < MIB)).toBe(true);
     expect(sink.pieces.length).toBeGreaterThanOrEqual(11);
-    // One request per piece, on kept-alive connections (at least 12 of 1 MiB; connections joining during the
-    // ramp-up start with a small piece each).
-    expect(gets(server).length).toBeLessThanOrEqual(28);
+    // One request per piece, on kept-alive connections: at least 12 of 1 MiB. The ramp-up asks for short pieces
+    // and the tail shrinks them, more so on a loaded machine, but never a storm: at most three times that.
+    expect(gets(server).length).toBeLessThanOrEqual(36);
     const sockets = new Set(gets(server).map((r) => r.connectionId));
     expect(sockets.size).toBeLessThan(gets(server).length);
     expect(gets(server).filter((r) => r.aborted).length).toBeLessThanOrEqual(1); // the probe, cancelled
