@@ -2,7 +2,8 @@
  * Command-line benchmark: accel against aria2c and axel (when installed), one download at a time, on
  * the project's test server and, when installed, on a real nginx, for the scenarios in scenarios.ts. Prints one
  * Markdown table per server; progress goes to stderr. Run with `npm run bench`
- * (options: --size-mib N, --cap-mib N, --quick for one row per scenario, --servers test,nginx).
+ * (options: --size-mib N, --cap-mib N, --quick for one row per scenario, --servers test,nginx,
+ * --only a8,b4 for some rows (scenario letter and -n), --clients accel,axel for some clients).
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -25,6 +26,8 @@ const { values } = parseArgs({
     'cap-mib': { type: 'string', default: '10' },
     quick: { type: 'boolean', default: false },
     servers: { type: 'string', default: 'test,nginx' },
+    only: { type: 'string', default: '' },
+    clients: { type: 'string', default: 'accel,aria2c,axel' },
   },
 });
 const runStarted = performance.now();
@@ -33,7 +36,13 @@ const capBytesPerSecond = Number(values['cap-mib']) * MIB;
 const servers = values.servers.split(',');
 const source = patternSource(sizeBytes, 42);
 const expectedSha = await sha256Of(source);
-const clients = [accel, ...[aria2c, axel].filter((c) => installed(c.command('', '/x', 1)[0] ?? ''))];
+const only = values.only === '' ? null : values.only.split(',');
+const wanted = values.clients.split(',').filter((name) => name !== 'accel');
+// accel always runs: the verdicts are about it.
+const clients = [
+  accel,
+  ...[aria2c, axel].filter((c) => wanted.includes(c.name) && installed(c.command('', '/x', 1)[0] ?? '')),
+];
 const dir = await mkdtemp(join(tmpdir(), 'accel-bench-'));
 
 // nginx and the clients run as separate processes: stop them and drop the files however this run ends.
@@ -59,7 +68,8 @@ console.log(
     "connections used), GET requests the server saw, 503 answers; every file's SHA-256 is checked and a " +
     'mismatch shows as WRONG BYTES. Target and pass are for accel. One download at a time, one sample per cell.',
 );
-if (clients.length < 3) console.log('(aria2c or axel not installed: apt-get install -y aria2 axel)');
+if (clients.length < 1 + wanted.length)
+  console.log('(aria2c or axel not installed: apt-get install -y aria2 axel)');
 
 const backends: (() => Promise<Backend>)[] = [];
 if (servers.includes('test')) backends.push(async () => testServerBackend(source));
@@ -76,6 +86,7 @@ try {
     try {
       const rows: string[][] = [];
       for (const scenario of scenarios(capBytesPerSecond, values.quick)) {
+        if (only && !only.includes(`${scenario.key}${scenario.connections}`)) continue;
         const row = await measureRow(backend, scenario);
         rows.push(row.cells);
         total += 1;

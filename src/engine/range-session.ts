@@ -140,7 +140,7 @@ const RAMP_PIECE_SECONDS = 0.15;
 /** How often the session looks at its connections (ramp steps, stragglers, races). */
 const MANAGE_MS = 25;
 /** Ramp: throughput is measured over this long once a step's connections all receive. */
-const RAMP_WINDOW_MS = 150;
+const RAMP_WINDOW_MS = 100;
 /** Ramp: a step whose gain looks between these two (inconclusive on a short window)... */
 const RAMP_CLEAR_GAIN_LOW = 0.95;
 const RAMP_CLEAR_GAIN_HIGH = 1.4;
@@ -150,8 +150,10 @@ const RAMP_LONG_WINDOW_MS = 1000;
 const RAMP_FALL = 0.9;
 /** Ramp: the connections from before a step count as steady when they kept this share of their throughput. */
 const RAMP_OLD_STEADY = 0.9;
+/** Ramp: new connections that each deliver at least this share of what each earlier one does took a fair share. */
+const RAMP_FAIR_SHARE = 0.5;
 /** Ramp: a connection's first this-many ms of bytes are left out of a step's measurement. */
-const RAMP_GRACE_MS = 50;
+const RAMP_GRACE_MS = 30;
 /** Ramp, piece mode: a step whose connections have not all received a piece within this long is measured anyway. */
 const RAMP_PIECES_SETTLE_MS = 20_000;
 /** Ramp: a step's connections that do not all receive within this long are measured anyway. */
@@ -342,9 +344,9 @@ export class RangeSession {
         ? null
         : oldRate >= RAMP_OLD_STEADY * last
           ? Math.min(last, oldRate)
-          : fell
+          : fell || !this.newcomersTookFairShare(rate, oldRate)
             ? oldRate
-            : last; // the earlier connections slowed while the total held: a shared bottleneck
+            : last; // the earlier connections slowed as the newcomers took their share: a shared bottleneck
     // A short window tells a clear gain (or none) apart; a gain near the threshold, or a fall, is measured longer.
     const gain = baseline === null ? Number.POSITIVE_INFINITY : rate / Math.max(baseline, 1);
     const unclear = fell || (gain > RAMP_CLEAR_GAIN_LOW && gain < RAMP_CLEAR_GAIN_HIGH);
@@ -354,6 +356,20 @@ export class RangeSession {
       return;
     }
     this.nextRampStep(rate, now);
+  }
+
+  /**
+   * Whether the step's new connections each delivered about what each earlier one did. A bottleneck the
+   * connections share splits it about evenly, so earlier connections that slowed while newcomers got a fair
+   * share point to one; newcomers far slower than them point to slow connections of their own, and the earlier
+   * ones' fall to a burst the last step's short window took for throughput.
+   */
+  private newcomersTookFairShare(rate: number, oldRate: number): boolean {
+    let old = 0;
+    for (const w of this.workers.values()) if (w.id <= this.stepOldMaxId) old += 1;
+    const fresh = this.workers.size - old;
+    if (old === 0 || fresh === 0) return true;
+    return (rate - oldRate) / fresh >= RAMP_FAIR_SHARE * (oldRate / old);
   }
 
   /** Bytes delivered so far by the connections that were there before the current ramp step. */
