@@ -201,8 +201,9 @@ export class RangeSession {
   private readonly runs = new Set<Promise<void>>();
   /** Pieces read whole whose storing is still under way (their connections have moved on). */
   private readonly stores = new Set<Promise<unknown>>();
-  /** Bytes stored by this session, for ramp measurements. */
+  /** Bytes stored by this session, for ramp measurements, and when the last of them came. */
   private delivered = 0;
+  private deliveredAtMs = 0;
   /** Ramp-up state: the connection count being tried, and the throughput the last step reached. */
   private rampTarget: number;
   private ramping: boolean;
@@ -210,6 +211,7 @@ export class RangeSession {
   private stepBeganMs: number;
   private stepStartMs: number | null = null;
   private stepStartBytes = 0;
+  private stepStartDeliveredAtMs = 0;
   /** Connections with ids up to this one were there before the current ramp step, and what they had delivered. */
   private stepOldMaxId = 0;
   private stepOldStartBytes = 0;
@@ -324,16 +326,21 @@ export class RangeSession {
       if (settled < this.limit && now - this.stepBeganMs < RAMP_SETTLE_MS) return;
       this.stepStartMs = now;
       this.stepStartBytes = this.delivered;
+      this.stepStartDeliveredAtMs = this.deliveredAtMs;
       this.stepOldStartBytes = this.oldBytes();
       return;
     }
     const elapsedMs = now - this.stepStartMs;
     if (elapsedMs < RAMP_WINDOW_MS) return;
-    const rate = ((this.delivered - this.stepStartBytes) * 1000) / elapsedMs;
+    // Bytes come in bursts (a server's writes, the socket's reads): counted from one arrival to another, a short
+    // window holds whole bursts, where counted from tick to tick it would be a burst off either way.
+    const spanMs = this.deliveredAtMs - this.stepStartDeliveredAtMs;
+    const windowMs = spanMs >= elapsedMs / 2 ? spanMs : elapsedMs;
+    const rate = ((this.delivered - this.stepStartBytes) * 1000) / windowMs;
     // What the connections from before the step delivered meanwhile: measured over the same (longer) window
     // as `rate`, it is a truer baseline than the last step's short one, unless they slowed down (a shared
     // bottleneck), which the last step's baseline shows.
-    const oldRate = ((this.oldBytes() - this.stepOldStartBytes) * 1000) / elapsedMs;
+    const oldRate = ((this.oldBytes() - this.stepOldStartBytes) * 1000) / windowMs;
     const last = this.rampBaseline;
     // Throughput that fell as connections were added says more about the last measurement than about the step:
     // servers that meter per response let each one start with a burst (nginx's limit_rate sends about a
@@ -743,6 +750,7 @@ export class RangeSession {
   private count(bytes: number, worker: Worker): void {
     worker.bytes += bytes;
     this.delivered += bytes;
+    this.deliveredAtMs = this.o.ctx.clock.now();
     this.o.onBytes(bytes);
   }
 

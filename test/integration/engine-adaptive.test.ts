@@ -125,6 +125,23 @@ describe('ramp-up', () => {
     expect(third.startedAtMs).toBeGreaterThan(Math.max(...firstTwo.map((r) => r.startedAtMs)) + 100);
   });
 
+  it('keeps ramping on uneven connections whose responses open with a burst (as nginx limit_rate sends)', async () => {
+    const source = patternSource(48 * MIB, 57);
+    // Each response's first second's worth leaves at once, so a short window overstates a step.
+    const server = await serve(
+      unevenServer(
+        source,
+        { rates: [2 * MIB, 2 * MIB, MIB / 2, MIB / 8] },
+        { responseBurstSeconds: 1, writeSeconds: 0.2 },
+      ),
+    );
+    const run = await runEngine(server.url, { maxConnections: 8 });
+    expect(run.error).toBeNull();
+    expect(run.sink.sha256()).toBe(await sha256Of(source));
+    // Every step added throughput once the bursts were spent: the ramp went all the way.
+    expect(run.result?.adaptations.peakConnections).toBe(8);
+  });
+
   it('stops ramping when a step adds less than ~10 % (a shared link)', async () => {
     const source = patternSource(32 * MIB, 55);
     // One connection gets 3 MiB/s, two already fill the 4 MiB/s link.

@@ -13,6 +13,8 @@ export interface BodyOptions {
   pacer: Pacer | null;
   /** Paces writes of every connection together (a server- or link-wide limit); null for none. */
   sharedPacer: Pacer | null;
+  /** The first this-many body bytes skip `pacer` (a burst at the start of the response). */
+  burstBytes: number;
   gzip: boolean;
   /** Destroys the socket once this many body bytes are out (a dropped connection); null sends everything. */
   cutAfterBytes: number | null;
@@ -35,11 +37,13 @@ export async function sendBody(
   const raw = range ? readPieces(source, range.start, range.end + 1, pieceBytes) : [];
   const gzip = options.gzip ? Readable.from(raw).pipe(createGzip()) : null;
   let remainingBytes = options.cutAfterBytes ?? Number.POSITIVE_INFINITY;
+  let sentBytes = 0;
   try {
     for await (const whole of gzip ?? raw) {
       if (options.signal.aborted) return;
       const piece = (whole as Buffer).subarray(0, remainingBytes);
-      await options.pacer?.take(piece.length, options.signal);
+      if (sentBytes >= options.burstBytes) await options.pacer?.take(piece.length, options.signal);
+      sentBytes += piece.length;
       await options.sharedPacer?.take(piece.length, options.signal);
       remainingBytes -= piece.length;
       options.onBytes(piece.length);

@@ -28,7 +28,6 @@ export function unevenServer(
   return createRangeServer({ ...extra, source, connectionRates: rates });
 }
 
-/** The first firstRequests GET requests lose their socket after afterBytes body bytes. */
 /** Each connection capped at `bytesPerSecond`, and all of them together at `totalBytesPerSecond`. */
 export function sharedLinkServer(
   source: FileSource,

@@ -37,7 +37,10 @@ export async function createRangeServer(options: ServerOptions): Promise<RangeSe
     const id = counters.connections++;
     const rates = options.connectionRates;
     const bytesPerSecond = rates?.length ? rates[id % rates.length] : options.bytesPerSecond;
-    connectionOf.set(socket, { id, pacer: bytesPerSecond ? new Pacer(bytesPerSecond) : null });
+    connectionOf.set(socket, {
+      id,
+      pacer: bytesPerSecond ? new Pacer(bytesPerSecond, options.writeSeconds) : null,
+    });
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
@@ -95,6 +98,7 @@ export async function createRangeServer(options: ServerOptions): Promise<RangeSe
     await sendBody(res, source, plan.body, {
       pacer: connection?.pacer ?? null,
       sharedPacer,
+      burstBytes: (connection?.pacer?.bytesPerSecond ?? 0) * (options.responseBurstSeconds ?? 0),
       gzip: plan.headers['content-encoding'] === 'gzip',
       cutAfterBytes: drop && getIndex < drop.firstRequests ? drop.afterBytes : null,
       signal: closed.signal,

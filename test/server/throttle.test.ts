@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { connectionLimitServer, patternSource, throttledServer, unevenServer } from './index';
 import { rawRequest } from './raw-request';
+import { Pacer } from './throttle';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -40,6 +41,26 @@ describe('throttling', () => {
     expect(s.requests.map((r) => r.connectionId)).toEqual([0, 1, 2]);
     expect(slow.elapsedMs).toBeGreaterThan(600);
     expect(slow.elapsedMs).toBeGreaterThan(3 * Math.max(fast.elapsedMs, fastAgain.elapsedMs));
+  });
+
+  it('a response burst sends its first second of bytes at once, then the rest at the rate', async () => {
+    const s = await throttledServer(source, { bytesPerSecond: MiB }, { responseBurstSeconds: 1 });
+    const res = await rawRequest(s.url, range(0, 1.5 * MiB));
+    await s.close();
+    expect(res.body).toHaveLength(1.5 * MiB);
+    // Unpaced, 1.5 MiB would take 1.5 s; the burst leaves 0.5 MiB at 1 MiB/s.
+    expect(res.elapsedMs).toBeGreaterThan(300);
+    expect(res.elapsedMs).toBeLessThan(1200);
+  });
+
+  it('coarse writes carry a fifth of a second each and keep the rate', async () => {
+    expect(new Pacer(MiB, 0.2).writeBytes).toBe(Math.round(0.2 * MiB));
+    const s = await throttledServer(source, { bytesPerSecond: MiB }, { writeSeconds: 0.2 });
+    const res = await rawRequest(s.url, range(0, MiB));
+    await s.close();
+    expect(res.body).toHaveLength(MiB);
+    expect(res.elapsedMs).toBeGreaterThan(500);
+    expect(res.elapsedMs).toBeLessThan(2000);
   });
 
   it('a connection limit and a throttle combine', async () => {

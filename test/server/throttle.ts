@@ -16,10 +16,11 @@ export class Pacer {
   private readonly burstMs: number;
   private nextSendAtMs: number;
 
-  constructor(bytesPerSecond: number) {
+  /** `writeSeconds`: how much of the rate each write carries (default a fiftieth of a second). */
+  constructor(bytesPerSecond: number, writeSeconds = 1 / WRITES_PER_SECOND) {
     if (!(bytesPerSecond > 0)) throw new RangeError(`bytesPerSecond must be positive, got ${bytesPerSecond}`);
     this.bytesPerSecond = bytesPerSecond;
-    this.writeBytes = Math.max(MIN_WRITE_BYTES, Math.round(bytesPerSecond / WRITES_PER_SECOND));
+    this.writeBytes = Math.max(MIN_WRITE_BYTES, Math.round(bytesPerSecond * writeSeconds));
     this.burstMs = (this.writeBytes * 1000) / bytesPerSecond;
     this.nextSendAtMs = performance.now();
   }

@@ -19,6 +19,16 @@ export interface ServerOptions {
   bytesPerSecond?: number;
   /** The k-th accepted connection gets rates[k % rates.length] bytes/s; wins over bytesPerSecond. */
   connectionRates?: readonly number[];
+  /**
+   * Each response's first this-many seconds' worth of its connection's rate leave at once, unpaced: nginx's
+   * limit_rate lets up to a second's worth out at the start of every response.
+   */
+  responseBurstSeconds?: number;
+  /**
+   * Each paced write carries this many seconds' worth of the connection's rate, sent at once (default 1/50 s):
+   * nginx's limit_rate sends a sendfile chunk, then waits for the rate to pay for it.
+   */
+  writeSeconds?: number;
   /** Caps all connections together at this rate (a shared link): more connections do not add throughput. */
   totalBytesPerSecond?: number;
   /** At most this many GET requests in flight; the rest get 503 with Retry-After: 1 at once. */
