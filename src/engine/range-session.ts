@@ -162,10 +162,14 @@ const RAMP_SETTLE_MS = 2000;
 const RAMP_GAIN = 1.1;
 /** Stragglers: a connection below this share of the others' median speed... */
 const STRAGGLER_SHARE = 0.3;
-/** ...for this long is restarted from its written offset on a new connection. */
+/**
+ * ...for this long is restarted from its written offset on a new connection. Evidence comes sooner the slower it
+ * is: at a tenth of that share it takes a tenth as long, but never less than STRAGGLER_MIN_MS.
+ */
 const STRAGGLER_MS = 3000;
+const STRAGGLER_MIN_MS = 500;
 /** Stragglers: a response is judged only after it has been arriving this long. */
-const STRAGGLER_GRACE_MS = 1000;
+const STRAGGLER_GRACE_MS = 500;
 /** Endgame: races start when at most this many pieces per connection are left. */
 const ENDGAME_PIECES_PER_CONNECTION = 2;
 /** Endgame: a race is worth it when the owner would finish this much later than the racer. */
@@ -444,7 +448,8 @@ export class RangeSession {
         continue;
       }
       w.slowSinceMs ??= now;
-      if (now - w.slowSinceMs >= STRAGGLER_MS) {
+      const share = speed / (STRAGGLER_SHARE * median);
+      if (now - w.slowSinceMs >= Math.max(STRAGGLER_MIN_MS, STRAGGLER_MS * share)) {
         w.slowSinceMs = null;
         this.restarts++;
         this.o.adaptations.stragglerRestarts++;

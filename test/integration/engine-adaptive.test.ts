@@ -92,7 +92,7 @@ describe('stragglers', () => {
     const rates = [2 * MIB, 32 * KIB, ...Array(14).fill(2 * MIB)];
     const server = await serve(unevenServer(source, { rates }));
     // Each connection starts on 12 MiB (6 s at 2 MiB/s): nobody is free to split the slow one's part before
-    // the straggler rule (about 4 s) restarts it.
+    // the straggler rule (about 1 s for one this slow) restarts it.
     const run = await runEngine(server.url, { maxConnections: 4, ramp: false });
     expect(run.error).toBeNull();
     expect(run.sink.sha256()).toBe(await sha256Of(source));
