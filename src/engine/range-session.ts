@@ -108,7 +108,7 @@ interface FetchOutcome {
   more: boolean;
 }
 
-/** How often a connection without work looks again for a range worth taking over. */
+/** How often a connection without work looks again for a range worth taking over (and whenever a request ends). */
 const IDLE_POLL_MS = 100;
 /** Statuses that say "fewer connections, please". */
 const BACKOFF_STATUSES = new Set([429, 503]);
@@ -220,6 +220,8 @@ export class RangeSession {
   private stepOldMaxId = 0;
   private stepOldStartBytes = 0;
   private restarts = 0;
+  /** Aborted (and replaced) whenever a request ends: connections waiting for work look again at once. */
+  private idleWake = new AbortController();
   /** Races run against each claim (by id): a claim is raced a bounded number of times. */
   private readonly racedClaims = new Map<number, number>();
 
@@ -554,7 +556,9 @@ export class RangeSession {
           // Others are still streaming: a split may become worthwhile once their speeds are known.
           this.abortSlowPiece();
           worker.state = 'connecting';
-          await ctx.clock.sleep(IDLE_POLL_MS, ctx.signal).catch(() => {});
+          await ctx.clock
+            .sleep(IDLE_POLL_MS, AbortSignal.any([ctx.signal, this.idleWake.signal]))
+            .catch(() => {});
           continue;
         }
         let more = false;
@@ -595,6 +599,9 @@ export class RangeSession {
     worker.slot?.release();
     worker.slot = null;
     this.endRace(worker);
+    // Its bytes are in or back in the pool: a waiting connection may take them, or see the download finished.
+    this.idleWake.abort();
+    this.idleWake = new AbortController();
   }
 
   private endRace(worker: Worker): void {

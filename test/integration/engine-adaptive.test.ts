@@ -3,6 +3,7 @@ import { download } from '../../src/engine/download';
 import { HostPool } from '../../src/engine/host-pool';
 import { DownloadQueue } from '../../src/engine/queue';
 import { RateLimiter } from '../../src/engine/rate-limiter';
+import type { Clock } from '../../src/engine/types';
 import { createFetcher } from '../../src/net/fetcher';
 import { systemClock } from '../../src/shared/system-clock';
 import { MemorySink, PieceMemorySink } from '../helpers/memory-sink';
@@ -84,6 +85,25 @@ describe('endgame races', () => {
     const ranges = gets(server).map((r) => r.range);
     expect(new Set(ranges).size).toBeLessThan(ranges.length);
   });
+});
+
+describe('idle connections', () => {
+  it('finish with the download: a connection waiting for work is woken when a request ends, not by its poll', async () => {
+    const source = patternSource(24 * MIB, 58);
+    // Uneven speeds leave the fast connections without work while the slow ones finish.
+    const server = await serve(unevenServer(source, { rates: [4 * MIB, MIB, 4 * MIB, MIB / 2] }));
+    // Long waits (the idle poll) never time out here: only a wake-up ends them.
+    const clock: Clock = {
+      now: () => systemClock.now(),
+      sleep: (ms, signal) =>
+        ms < 100
+          ? systemClock.sleep(ms, signal)
+          : new Promise((_, reject) => signal?.addEventListener('abort', () => reject(signal.reason))),
+    };
+    const run = await runEngine(server.url, { maxConnections: 4, clock });
+    expect(run.error).toBeNull();
+    expect(run.sink.sha256()).toBe(await sha256Of(source));
+  }, 30_000);
 });
 
 describe('stragglers', () => {
