@@ -108,7 +108,7 @@ interface FetchOutcome {
   more: boolean;
 }
 
-/** How often a connection without work looks again for a range worth taking over (and whenever a request ends). */
+/** How often a connection without work looks again for a range worth taking over. */
 const IDLE_POLL_MS = 100;
 /** Statuses that say "fewer connections, please". */
 const BACKOFF_STATUSES = new Set([429, 503]);
@@ -220,8 +220,8 @@ export class RangeSession {
   private stepOldMaxId = 0;
   private stepOldStartBytes = 0;
   private restarts = 0;
-  /** Aborted (and replaced) whenever a request ends: connections waiting for work look again at once. */
-  private idleWake = new AbortController();
+  /** Aborted when the last request ends: connections waiting for work stop waiting. */
+  private readonly idleWake = new AbortController();
   /** Races run against each claim (by id): a claim is raced a bounded number of times. */
   private readonly racedClaims = new Map<number, number>();
 
@@ -599,9 +599,8 @@ export class RangeSession {
     worker.slot?.release();
     worker.slot = null;
     this.endRace(worker);
-    // Its bytes are in or back in the pool: a waiting connection may take them, or see the download finished.
-    this.idleWake.abort();
-    this.idleWake = new AbortController();
+    // The last request: connections waiting for work end now rather than at their next look.
+    if (this.scheduler.finished) this.idleWake.abort();
   }
 
   private endRace(worker: Worker): void {

@@ -88,7 +88,7 @@ describe('endgame races', () => {
 });
 
 describe('idle connections', () => {
-  it('finish with the download: a connection waiting for work is woken when a request ends, not by its poll', async () => {
+  it('end with the download: a connection waiting for work is woken when the last request ends, not by its poll', async () => {
     const source = patternSource(24 * MIB, 58);
     // Uneven speeds leave the fast connections without work while the slow ones finish.
     const server = await serve(unevenServer(source, { rates: [4 * MIB, MIB, 4 * MIB, MIB / 2] }));
