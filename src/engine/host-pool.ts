@@ -56,6 +56,11 @@ export class HostPool {
     return Math.max(1, Math.min(this.maxPerHost, learned ?? Number.POSITIVE_INFINITY));
   }
 
+  /** Whether `host` has refused connections (its cap is one it taught). */
+  limits(host: string): boolean {
+    return (this.hosts.get(host)?.learned ?? null) !== null;
+  }
+
   /** What the pool has learned, by host. */
   learnedCaps(): Record<string, number> {
     const caps: Record<string, number> = {};

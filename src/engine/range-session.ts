@@ -69,6 +69,8 @@ interface Worker {
   allowanceMs: number;
   /** This connection's slot in the host pool while a request is open. */
   slot: Slot | null;
+  /** The current response was read to its end (otherwise its connection is cut when the request ends). */
+  readWhole: boolean;
   /** When the current response started to arrive (null when none is). */
   receivingSinceMs: number | null;
   /** Since when this connection has been far slower than the others (null when it is not). */
@@ -108,6 +110,8 @@ interface FetchOutcome {
   more: boolean;
 }
 
+/** A slot of a connection cut short goes back to a host that limits connections this much later. */
+const CUT_CLOSE_MS = 50;
 /** How often a connection without work looks again for a range worth taking over. */
 const IDLE_POLL_MS = 100;
 /** Statuses that say "fewer connections, please". */
@@ -514,6 +518,7 @@ export class RangeSession {
       lastDataMs: ctx.clock.now(),
       allowanceMs: 0,
       slot,
+      readWhole: false,
       receivingSinceMs: null,
       slowSinceMs: null,
       race: null,
@@ -596,8 +601,16 @@ export class RangeSession {
     worker.allowanceMs = 0;
     worker.receivingSinceMs = null;
     worker.slowSinceMs = null;
-    worker.slot?.release();
+    const slot = worker.slot;
     worker.slot = null;
+    // A host that limits connections counts one cut short until it sees it close: its slot is given back a
+    // moment later, so that the next request is not refused for it (and the host's cap wrongly lowered).
+    if (slot && !worker.readWhole && this.o.pool.limits(this.host)) {
+      void this.o.ctx.clock.sleep(CUT_CLOSE_MS).then(() => slot.release());
+    } else {
+      slot?.release();
+    }
+    worker.readWhole = false;
     this.endRace(worker);
     // The last request: connections waiting for work end now rather than at their next look.
     if (this.scheduler.finished) this.idleWake.abort();
@@ -845,6 +858,8 @@ export class RangeSession {
     const signal = AbortSignal.any([ctx.signal, controller.signal]);
     const startPos = claim.pos;
     let sentMs = ctx.clock.now();
+    // The last byte the response carries (a response opened elsewhere: unknown, so counted as cut short).
+    let responseEnd = Number.POSITIVE_INFINITY;
     try {
       let response = opened;
       if (!response) {
@@ -854,6 +869,7 @@ export class RangeSession {
         // A short answer is legal: take what came, the rest goes back to the pool.
         this.scheduler.truncate(claim, opening.end);
         response = opening.response;
+        responseEnd = opening.end;
       }
       const ttfbSeconds = (ctx.clock.now() - sentMs) / 1000;
       if (!opened) this.startupSeconds = this.startupSeconds * 0.7 + ttfbSeconds * 0.3;
@@ -875,6 +891,7 @@ export class RangeSession {
       });
       if (end <= lastByte())
         throw new TruncatedBodyError(this.segmentUrl, lastByte() - startPos + 1, end - startPos);
+      worker.readWhole = end > responseEnd;
       return true;
     } catch (error) {
       throw this.requestFailure(error, controller);
@@ -943,6 +960,7 @@ export class RangeSession {
       worker.lastDataMs = doneMs;
       worker.allowanceMs = 0;
       worker.pieceRate = (length * 1000) / Math.max(1, doneMs - now);
+      worker.readWhole = true;
       worker.pieceStartMs = now;
       this.count(length, worker);
     } catch (error) {

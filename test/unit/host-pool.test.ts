@@ -49,6 +49,15 @@ describe('HostPool', () => {
     expect(pool.learnedCaps()).toEqual({ h: 1, fresh: 1 });
   });
 
+  it('says which hosts limit connections: those that refused one, or were learned earlier', async () => {
+    const pool = new HostPool({ maxPerHost: 6, learned: { old: 2 } });
+    expect(pool.limits('old')).toBe(true);
+    const slot = await pool.acquire('h');
+    expect(pool.limits('h')).toBe(false);
+    pool.lower('h', slot);
+    expect(pool.limits('h')).toBe(true);
+  });
+
   it('starts from caps learned earlier and never goes above maxPerHost', () => {
     const pool = new HostPool({ maxPerHost: 6, learned: { a: 3, b: 10, c: 0 } });
     expect([pool.cap('a'), pool.cap('b'), pool.cap('c'), pool.cap('d')]).toEqual([3, 6, 6, 6]);
