@@ -739,8 +739,9 @@ export class RangeSession {
       // The racer's copy is the piece: the owner's request is dropped, its claim moves past the piece.
       owner.controller?.abort(LOST_RACE);
       this.scheduler.advance(claim, end + 1);
-      racer.meter.add(length, ctx.clock.now());
-      this.count(length, racer);
+      const doneMs = ctx.clock.now();
+      racer.meter.add(length, doneMs);
+      this.count(length, racer, doneMs);
       return null;
     } catch (error) {
       throw this.requestFailure(error, controller);
@@ -771,10 +772,10 @@ export class RangeSession {
   }
 
   /** Bytes stored: progress for the job and the ramp. */
-  private count(bytes: number, worker: Worker): void {
+  private count(bytes: number, worker: Worker, nowMs: number): void {
     worker.bytes += bytes;
     this.delivered += bytes;
-    this.deliveredAtMs = this.o.ctx.clock.now();
+    this.deliveredAtMs = nowMs;
     this.o.onBytes(bytes);
   }
 
@@ -885,7 +886,7 @@ export class RangeSession {
           this.scheduler.advance(claim, next);
           worker.meter.add(bytes, now);
           worker.lastDataMs = now;
-          this.count(bytes, worker);
+          this.count(bytes, worker, now);
         },
         pace: this.o.limits.length > 0 ? (bytes) => paceAll(this.o.limits, bytes, signal) : undefined,
       });
@@ -962,7 +963,7 @@ export class RangeSession {
       worker.pieceRate = (length * 1000) / Math.max(1, doneMs - now);
       worker.readWhole = true;
       worker.pieceStartMs = now;
-      this.count(length, worker);
+      this.count(length, worker, doneMs);
     } catch (error) {
       throw this.requestFailure(error, controller);
     } finally {
