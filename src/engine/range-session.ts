@@ -252,7 +252,9 @@ export class RangeSession {
     const first = this.scheduler.claimPending();
     if (first) {
       this.scheduler.truncate(first, this.o.openedEnd);
-      const others = this.scheduler.splitEvenly(first, this.limit, this.o.minSplitBytes);
+      const others = this.inOrder()
+        ? []
+        : this.scheduler.splitEvenly(first, this.limit, this.o.minSplitBytes);
       this.spawn(first, this.o.opened, this.o.openedSlot, this.o.openedAbort);
       for (const claim of others) this.spawn(claim, null);
     } else {
@@ -260,8 +262,9 @@ export class RangeSession {
       this.o.openedAbort?.abort('done');
       this.o.openedSlot?.release();
     }
-    // A bounded probe (piece mode) leaves the rest pending: the other starting connections share it evenly.
-    const rest = this.runs.size < this.limit ? this.scheduler.claimPending() : null;
+    // A bounded probe (piece mode) leaves the rest pending: the other starting connections share it evenly
+    // (in order: each takes the next piece from the front).
+    const rest = this.runs.size < this.limit && !this.inOrder() ? this.scheduler.claimPending() : null;
     if (rest) {
       const parts = this.scheduler.splitEvenly(rest, this.limit - this.runs.size, this.o.minSplitBytes);
       this.spawn(rest, null);
@@ -531,7 +534,9 @@ export class RangeSession {
     try {
       while (!this.fatal && !ctx.signal.aborted) {
         if (this.workers.size > this.limit) return;
-        worker.claim = claim ?? this.scheduler.claimWork(this.hints());
+        worker.claim =
+          claim ??
+          this.scheduler.claimWork(this.hints(), this.inOrder() ? this.pieceBytes(worker) : undefined);
         claim = null;
         if (!worker.claim) {
           if (this.scheduler.finished) return;
@@ -1108,6 +1113,11 @@ export class RangeSession {
    */
   private pieceMode(): boolean {
     return this.o.sink.writeResponse !== undefined;
+  }
+
+  /** Piece mode for a sink that hands the file on as its prefix grows: pieces are claimed front first. */
+  private inOrder(): boolean {
+    return this.pieceMode() && this.o.sink.inOrder === true;
   }
 
   /** The strictest speed limit in force (bytes per second), or null. */

@@ -78,13 +78,23 @@ export class Scheduler {
     return range ? this.add(range) : null;
   }
 
+  /** Claims at most `bytes` from the front of the first pending range; the rest stays pending. */
+  claimFront(bytes: number): Claim | null {
+    const range = this.pending[0];
+    if (!range) return null;
+    const end = Math.min(range.end, range.start + Math.max(1, bytes) - 1);
+    if (end === range.end) this.pending.shift();
+    else this.pending[0] = { start: end + 1, end: range.end };
+    return this.add({ start: range.start, end });
+  }
+
   /**
-   * Work for a free connection: a pending range, else the back part of the claim expected to finish last.
+   * Work for a free connection: a pending range (or with `frontBytes`, that much of its front), else the back part of the claim expected to finish last.
    * The split point gives both connections the same expected finish time (half and half when speeds are
    * unknown), and never leaves the taker less than `minSplitBytes`.
    */
-  claimWork(hints: SplitHints): Claim | null {
-    const fromPending = this.claimPending();
+  claimWork(hints: SplitHints, frontBytes?: number): Claim | null {
+    const fromPending = frontBytes === undefined ? this.claimPending() : this.claimFront(frontBytes);
     if (fromPending) return fromPending;
     const victim = this.latestFinishing(hints);
     if (!victim) return null;

@@ -104,6 +104,12 @@ export interface PieceSink {
   ): Promise<boolean>;
   /** Bytes per write the sink works best with (the engine batches up to this much per connection). */
   readonly preferredWriteBytes: number;
+  /**
+   * Piece mode only: the sink hands the file on as its stored prefix grows (a save streaming while the rest
+   * arrives), so every connection takes the next piece from the front of what is missing, rather than a
+   * region of its own: the prefix then grows at the speed of all connections together, not of the first.
+   */
+  readonly inOrder?: boolean;
 }
 
 export type ConnectionState = 'connecting' | 'receiving' | 'retrying';

@@ -119,6 +119,8 @@ export class PieceMemorySink extends MemorySink {
   pieces: ByteRange[] = [];
   /** Ranges stored through write (chunks streamed by the engine). */
   streamWrites: ByteRange[] = [];
+  /** Ask for pieces front first (the extension's sink, whose save streams the stored prefix). */
+  inOrder = false;
 
   constructor(saved: SavedState | null = null, preferredWriteBytes = 1024 * 1024) {
     super(saved, preferredWriteBytes);

@@ -75,6 +75,46 @@ describe('engine in piece mode (sink.writeResponse)', () => {
     expect(gets(server).filter((r) => r.aborted).length).toBeLessThanOrEqual(1); // the probe, cancelled
   });
 
+  it('in order (a sink that hands on its prefix), every connection takes the next piece from the front', async () => {
+    const source = patternSource(16 * MIB, 35);
+    const starts = async (inOrder: boolean) => {
+      const server = await serve(throttledServer(source, { bytesPerSecond: 4 * MIB }));
+      const sink = new PieceMemorySink(null, MIB);
+      sink.inOrder = inOrder;
+      const run = await runEngine(server.url, { maxConnections: 4, sink });
+      expect(run.error).toBeNull();
+      expect(sink.sha256()).toBe(await sha256Of(source));
+      expectTiled(sink, source.size);
+      expect(server.maxConcurrent).toBeGreaterThanOrEqual(4);
+      return gets(server).map((r) => bounds(r).start);
+    };
+    // Any 4 requests in a row (one per connection) ask for bytes within a few pieces of each other.
+    const spread = (starts: number[]) =>
+      Math.max(
+        ...starts
+          .slice(3)
+          .map((_, i) => Math.max(...starts.slice(i, i + 4)) - Math.min(...starts.slice(i, i + 4))),
+      );
+    // In order: pieces go out front first (requests sent together may arrive swapped).
+    expect(spread(await starts(true))).toBeLessThanOrEqual(4 * MIB);
+    // Without it, each connection works through a region of its own.
+    expect(spread(await starts(false))).toBeGreaterThan(4 * MIB);
+  });
+
+  it('in order, a slow connection does not hold up the finish', async () => {
+    const source = patternSource(8 * MIB, 36);
+    const server = await serve(unevenServer(source, { rates: [4 * MIB, 4 * MIB, 128 * 1024, 4 * MIB] }));
+    const sink = new PieceMemorySink(null, MIB);
+    sink.inOrder = true;
+    const run = await runEngine(server.url, { maxConnections: 4, sink });
+    expect(run.error).toBeNull();
+    expect(sink.sha256()).toBe(await sha256Of(source));
+    expect(run.result?.receivedBytes).toBe(source.size);
+    expectBoundedPieces(server, MIB, run.result?.remote.etag);
+    expectTiled(sink, source.size);
+    expect(gets(server).length).toBeLessThanOrEqual(48);
+  });
+
   it('retries a piece whose connection drops mid-body, from the piece start, bounded', async () => {
     const source = patternSource(4 * MIB, 32);
     const server = await serve(dropAfterServer(source, { afterBytes: 100_000, firstRequests: 3 }));
