@@ -19,6 +19,8 @@ export interface Slot {
   release(): void;
   /** How many times the host's cap had been lowered when this slot was granted. */
   readonly epoch: number;
+  /** How many slots to the host were held when this one was granted, itself included. */
+  readonly position: number;
 }
 
 interface HostState {
@@ -103,16 +105,17 @@ export class HostPool {
   /**
    * The host refused the connection holding `refused` (429, 503, connection refused): from now on it gets as
    * many connections as it had besides that one (at least one, and always fewer than before). A refusal of a
-   * request sent before the last lowering says nothing new and is ignored. Returns the cap.
+   * request sent before the last lowering still tells that the host refused the n-th connection it then had:
+   * the cap drops below n if it is not already (requests sent together and refused together teach the limit at
+   * once, not one refusal round at a time). Returns the cap.
    */
   lower(host: string, refused?: Slot): number {
     const state = this.state(host);
-    if (refused && refused.epoch < state.epoch) return this.cap(host);
-    // The host was serving the other connections that held slots (answered or still waiting); those refused
-    // at the same moment are caught by the next refusal, which carries the new epoch.
     const current = this.cap(host);
-    const others = state.active - (refused ? 1 : 0);
-    const cap = Math.max(1, Math.min(others, current - 1));
+    const stale = refused !== undefined && refused.epoch < state.epoch;
+    const cap = stale
+      ? Math.max(1, Math.min(current, refused.position - 1))
+      : Math.max(1, Math.min(state.active - (refused ? 1 : 0), current - 1));
     if (cap < current) {
       state.learned = cap;
       state.epoch++;
@@ -126,6 +129,7 @@ export class HostPool {
     let released = false;
     return {
       epoch: state.epoch,
+      position: state.active,
       receiving: () => {
         if (receiving || released) return;
         receiving = true;

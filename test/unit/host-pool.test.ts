@@ -23,21 +23,23 @@ describe('HostPool', () => {
     expect(pool.active('h')).toBe(2);
   });
 
-  it('learns a lower cap from a refusal: the other connections it had, fewer each time, at least one', async () => {
+  it('learns a lower cap from a refusal: the other connections it had, fewer each time, at least one; refusals sent together teach at once', async () => {
     const learned: [string, number][] = [];
     const pool = new HostPool({ maxPerHost: 6, onLearned: (h, c) => learned.push([h, c]) });
     const slots = await Promise.all([1, 2, 3, 4].map(() => pool.acquire('h')));
     // Four held, one refused: three.
     expect(pool.lower('h', slots[3])).toBe(3);
     expect(learned).toEqual([['h', 3]]);
-    // Refused at the same moment (granted before that lowering): nothing new.
-    expect(pool.lower('h', slots[2])).toBe(3);
+    // Refused at the same moment, granted third before that lowering: the host refused a third connection.
+    expect(pool.lower('h', slots[2])).toBe(2);
+    // Granted fourth before the lowerings: nothing new.
+    expect(pool.lower('h', slots[3])).toBe(2);
+    expect(learned).toEqual([
+      ['h', 3],
+      ['h', 2],
+    ]);
     slots[3]?.release();
     slots[2]?.release();
-    const retry = await pool.acquire('h');
-    // Refused again with two others held: two.
-    expect(pool.lower('h', retry)).toBe(2);
-    retry.release();
     slots[1]?.release();
     const again = await pool.acquire('h');
     // Refused with one other held: one, and never below.
