@@ -35,8 +35,7 @@ export async function handleCommand(message: Message, deps: CommandDeps): Promis
       return getSettings();
     case 'settings/set':
       return saveSettings(message.settings);
-    case 'offscreen/assemble':
-    case 'offscreen/revoke':
+    case 'offscreen/save':
       throw new Error(`${message.type} is for the offscreen document`);
     default: {
       const _exhaustive: never = message;

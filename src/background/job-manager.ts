@@ -137,6 +137,16 @@ export class JobManager {
     return this.saver.onChanged(delta);
   }
 
+  /** downloads.onCreated for one of the worker's save URLs. */
+  onSaveCreated(item: { id: number; url: string }): void {
+    this.saver.onCreated(item);
+  }
+
+  /** The worker's fetch handler for save URLs. */
+  respondToSave(request: Request): Response {
+    return this.saver.respond(request);
+  }
+
   /**
    * After the worker (re)starts (termination, update, browser restart): jobs it was fetching go back to the
    * queue and resume from their stored pieces, paused ones stay paused, saves under way are picked up or
@@ -151,7 +161,8 @@ export class JobManager {
       if (status === 'running') await this.apply(job.id, { type: 'interrupted' });
       // Cancelled while its run was stopping, and the worker stopped before the run's end deleted it.
       if (status === 'cancelled') await this.forget(job.id);
-      if (status === 'completing' && !(await this.saver.restore(job))) await this.save(job);
+      // Save streams die with the worker: a save under way is cancelled, a completing job saves again.
+      if (!(await this.saver.restore(job)) && status === 'completing') await this.save(job);
       if (status === 'handed-to-browser') await this.handOff.restore(job);
     }
     await this.pump();
@@ -187,7 +198,9 @@ export class JobManager {
       onProgress: this.deps.onChange,
       onNote: (note) => void this.note(job.id, note),
       onWarning: (warning) => void this.warn(job.id, warning),
+      onBegin: (remote) => void this.saver.begin(job.id, remote).catch(() => {}),
     });
+    if (outcome.kind !== 'fetched') await this.saver.drop(job.id);
     await removeRefererRule(job.id);
     traffic.release(job.id);
     this.live.delete(job.id);

@@ -11,6 +11,7 @@ import { decide, nameFromUrl } from './intercept';
 import { JobManager } from './job-manager';
 import { KeepAlive, WAKE_ALARM } from './keep-alive';
 import { findOwnDownload, isOwnDownload, startOwnDownload } from './own-downloads';
+import { isSaveUrl } from './save-streams';
 import { getSettings, watchSettings } from './settings-cache';
 import { addSkipped } from './skipped';
 import { buildSnapshot, SnapshotHub } from './snapshots';
@@ -46,7 +47,19 @@ chrome.alarms.onAlarm.addListener((alarm) => {
   if (alarm.name === WAKE_ALARM) void services.then((manager) => keepAlive.set(manager.busy));
 });
 
+// The browser's requests for a save stream (saver.ts): the file, streamed from the stored pieces.
+interface FetchEvent extends Event {
+  readonly request: Request;
+  respondWith(response: Promise<Response>): void;
+}
+globalThis.addEventListener('fetch', (e) => {
+  const event = e as FetchEvent;
+  if (!isSaveUrl(event.request.url)) return;
+  event.respondWith(services.then((manager) => manager.respondToSave(event.request)));
+});
+
 chrome.downloads.onCreated.addListener(async (item) => {
+  if (isSaveUrl(item.url)) return (await services).onSaveCreated(item);
   if (isOwnDownload(item.url, item.finalUrl)) return;
   const decision = decide(item, await getSettings(), chrome.runtime.id);
   if (!decision.take) {

@@ -1,9 +1,9 @@
 import { request } from '../shared/messenger';
 
 /**
- * The offscreen document's lifecycle (DESIGN fact 4): the worker has no URL.createObjectURL, so a document
- * with reason BLOBS assembles the pieces and returns a blob: URL. The URL lives only as long as the document,
- * so the document stays open until every save it served has completed.
+ * The offscreen document's lifecycle. The worker cannot navigate a frame to its own save stream URL, and
+ * downloads.download cannot take that URL (DESIGN fact 9), so a document opens it: the navigation becomes an
+ * ordinary browser download. The document stays open while saves are being started.
  */
 const PATH = 'src/offscreen/offscreen.html';
 let creating: Promise<void> | null = null;
@@ -19,7 +19,7 @@ async function ensureDocument(): Promise<void> {
     .createDocument({
       url: PATH,
       reasons: [chrome.offscreen.Reason.BLOBS],
-      justification: 'Assemble downloaded pieces into one Blob and give it a blob: URL to save.',
+      justification: "Open the stream of a file's stored pieces so the browser saves it as a download.",
     })
     .finally(() => {
       creating = null;
@@ -27,19 +27,12 @@ async function ensureDocument(): Promise<void> {
   await creating;
 }
 
-export async function assemble(jobId: string, mime: string): Promise<{ url: string; sizeBytes: number }> {
+/** Has the offscreen document open `url` (a save stream of the worker's); the browser then downloads it. */
+export async function openSave(url: string): Promise<void> {
   await ensureDocument();
-  return request({ type: 'offscreen/assemble', jobId, mime });
+  await request({ type: 'offscreen/save', url });
 }
 
-export async function revoke(url: string): Promise<void> {
-  const open = await chrome.runtime.getContexts({
-    contextTypes: [chrome.runtime.ContextType.OFFSCREEN_DOCUMENT],
-  });
-  if (open.length > 0) await request({ type: 'offscreen/revoke', url });
-}
-
-/** Closing the document also revokes every blob: URL it made. */
 export async function closeDocument(): Promise<void> {
   const open = await chrome.runtime.getContexts({
     contextTypes: [chrome.runtime.ContextType.OFFSCREEN_DOCUMENT],

@@ -1,133 +1,229 @@
+import type { RemoteFile } from '../engine/types';
 import { serializeError } from '../shared/job-state';
 import { getJob, listJobs, updateJob } from '../store/jobs';
+import { sameFile } from '../store/piece-reader';
 import { clearPieces } from '../store/pieces';
 import type { JobId, JobRecord, Store } from '../store/schema';
 import type { ApplyEvent } from './job-manager';
-import { assemble, closeDocument, revoke } from './offscreen-client';
+import { closeDocument, openSave } from './offscreen-client';
+import { SaveStreams } from './save-streams';
+
+/** How long the browser may take to turn a save stream into a download before the save counts as failed. */
+const START_TIMEOUT_MS = 20_000;
+
+/** One browser download fed by a save stream. */
+interface Save {
+  jobId: JobId;
+  url: string;
+  remote: RemoteFile;
+  /** The browser's download id, once it has created the download. */
+  started: Promise<number>;
+  downloadId: number | null;
+  /** The browser finished writing before the job reached `completing`. */
+  complete: boolean;
+  dropped: boolean;
+}
 
 /**
- * The last step of a job: the offscreen document builds one Blob of the stored pieces, the browser saves it
- * under the sanitised name, and only once it reports `complete` are the URL revoked and the pieces deleted.
+ * The browser's save of a job's file. It starts as soon as the file is known (`begin`): the worker streams
+ * the stored pieces in file order as they arrive, so the browser writes the file while the rest is fetched
+ * and the last piece costs one piece's copy, not the whole file's. When the job has every byte (`save`),
+ * the save under way is kept, or a new one started. Only when the browser reports the file complete, with
+ * every byte, are the job's pieces deleted. A paused, failed or cancelled job's save is cancelled and erased
+ * from the browser's list; its pieces stay for the next one.
  */
 export class Saver {
-  /** downloadId → the job and the blob: URL it saves (null after a worker restart: the URL was not kept). */
-  private readonly pending = new Map<number, { jobId: JobId; url: string | null }>();
+  private readonly saves = new Map<JobId, Save>();
+  /** Save URL → resolves its `started` when the browser reports the download created. */
+  private readonly creating = new Map<string, (downloadId: number) => void>();
+  private readonly streams: SaveStreams;
 
   constructor(
     private readonly db: Store,
     private readonly apply: ApplyEvent,
-  ) {}
+  ) {
+    this.streams = new SaveStreams(db);
+  }
 
   get busy(): boolean {
-    return this.pending.size > 0;
+    return this.saves.size > 0;
   }
 
+  respond(request: Request): Response {
+    return this.streams.respond(request);
+  }
+
+  /** The file of a running job is known: start the browser's save now, unless one of that file is under way. */
+  async begin(jobId: JobId, remote: RemoteFile): Promise<void> {
+    if (remote.size === null || remote.size === 0 || !remote.acceptRanges) return;
+    const current = this.saves.get(jobId);
+    if (current && sameFile(current.remote, remote)) return;
+    await this.drop(jobId);
+    const save = await this.start(jobId, remote);
+    save.started.catch(() => this.drop(jobId)); // the end of the job starts another
+  }
+
+  /** Every byte is stored: finish the save under way, or start one. */
   async save(job: JobRecord): Promise<void> {
-    const { url, sizeBytes } = await assemble(job.id, job.remote?.mime ?? 'application/octet-stream');
-    const expected = job.remote?.size ?? null;
-    if (expected !== null && sizeBytes !== expected) {
-      await revoke(url).catch(() => {});
-      throw new Error(`assembled ${sizeBytes} bytes, expected ${expected}`);
+    if (job.remote?.size == null) throw new Error('the file has no known size to save');
+    let save = this.saves.get(job.id);
+    if (!save || !sameFile(save.remote, job.remote)) {
+      await this.drop(job.id);
+      save = await this.start(job.id, job.remote);
     }
-    // Recorded first: a worker stopped before `saving` is stored still finds the download by its URL.
-    const recorded = await updateJob(this.db, job.id, (j) =>
-      j.state.status === 'completing' ? { ...j, saveUrl: url } : null,
-    );
-    if (recorded?.state.status !== 'completing') {
-      await revoke(url).catch(() => {}); // cancelled while the pieces were being assembled
-      return;
-    }
-    const downloadId = await chrome.downloads.download({
-      url,
-      filename: job.filename,
-      conflictAction: 'uniquify',
-      saveAs: false,
-    });
-    this.pending.set(downloadId, { jobId: job.id, url });
+    const downloadId = await save.started;
     if (!(await this.apply(job.id, { type: 'saving', downloadId }))) {
-      // Cancelled while the browser was being asked.
-      this.pending.delete(downloadId);
-      await chrome.downloads.cancel(downloadId).catch(() => {});
-      await revoke(url).catch(() => {});
+      await this.drop(job.id); // cancelled meanwhile
       return;
     }
+    if (save.complete) return this.completed(save);
     // A small file may have finished before the listener knew its id.
     const [item] = await chrome.downloads.search({ id: downloadId });
-    if (item?.state === 'complete') await this.completed(downloadId);
+    if (item?.state === 'complete') await this.onChanged({ id: downloadId, state: { current: 'complete' } });
   }
 
-  /**
-   * After a worker restart: picks up the save that was under way, found by its id or, when the worker stopped
-   * before the id was stored, by its blob: URL. False when there is none to pick up (never started, or
-   * interrupted): the caller saves again.
-   */
-  async restore(job: JobRecord): Promise<boolean> {
-    if (job.state.status !== 'completing') return false;
-    const { downloadId } = job.state;
-    const items =
-      downloadId !== null
-        ? await chrome.downloads.search({ id: downloadId })
-        : job.saveUrl
-          ? await chrome.downloads.search({ url: job.saveUrl })
-          : [];
-    const item = items.find((i) => i.state !== 'interrupted');
-    if (item?.state === 'complete') await this.finish(job.id, item.id, null);
-    else if (item?.state === 'in_progress') {
-      this.pending.set(item.id, { jobId: job.id, url: job.saveUrl ?? null });
-      if (downloadId !== item.id) await this.apply(job.id, { type: 'saving', downloadId: item.id });
-    } else return false;
-    return true;
+  /** Cancels and erases a job's save, if any (the job paused, failed, was handed back or cancelled). */
+  async drop(jobId: JobId): Promise<void> {
+    const save = this.saves.get(jobId);
+    if (!save) return;
+    this.saves.delete(jobId);
+    save.dropped = true;
+    this.streams.close(save.url);
+    if (save.downloadId !== null) await discard(save.downloadId);
+    await this.closeIfIdle();
+  }
+
+  /** Cancels a cancelled job's save, also one a previous worker started. */
+  async cancel(job: JobRecord): Promise<void> {
+    await this.drop(job.id);
+    if (job.state.status === 'completing' && job.state.downloadId !== null)
+      await discard(job.state.downloadId);
+  }
+
+  /** downloads.onCreated for a save URL. */
+  onCreated(item: { id: number; url: string }): void {
+    this.creating.get(item.url)?.(item.id);
   }
 
   async onChanged(delta: chrome.downloads.DownloadDelta): Promise<void> {
-    if (delta.state?.current === 'complete') await this.completed(delta.id);
-    else if (delta.state?.current === 'interrupted') await this.interrupted(delta.id, delta.error?.current);
+    const save = [...this.saves.values()].find((s) => s.downloadId === delta.id);
+    if (!save) return;
+    const status = (await getJob(this.db, save.jobId))?.state.status;
+    if (delta.state?.current === 'complete') {
+      save.complete = true;
+      if (status === 'completing') await this.completed(save);
+    } else if (delta.state?.current === 'interrupted') {
+      await this.drop(save.jobId);
+      if (status === 'completing') {
+        // The pieces stay: retry saves them again without fetching.
+        const reason = delta.error?.current ?? 'interrupted';
+        await this.fail(save.jobId, `the browser could not save the file (${reason})`);
+      }
+    }
   }
 
-  /** Cancels the browser's save of a cancelled job. */
-  async cancel(job: JobRecord): Promise<void> {
-    if (job.state.status !== 'completing' || job.state.downloadId === null) return;
-    const downloadId = job.state.downloadId;
-    const entry = this.pending.get(downloadId);
-    this.pending.delete(downloadId);
-    await chrome.downloads.cancel(downloadId).catch(() => {});
-    if (entry?.url) await revoke(entry.url).catch(() => {});
-    await this.closeIfIdle();
+  /**
+   * After a worker restart, when no save stream of an earlier worker is alive: a completed save finishes the
+   * job (true); any other save of the job is cancelled and erased (false: a `completing` job saves again).
+   */
+  async restore(job: JobRecord): Promise<boolean> {
+    const byId = job.state.status === 'completing' ? job.state.downloadId : null;
+    const items = [
+      ...(byId !== null ? await chrome.downloads.search({ id: byId }) : []),
+      ...(job.saveUrl ? await chrome.downloads.search({ url: job.saveUrl }) : []),
+    ];
+    const expected = job.remote?.size ?? null;
+    const done = items.find((i) => i.state === 'complete' && i.fileSize === expected);
+    if (done && job.state.status === 'completing') {
+      await this.finish(job.id, done.id);
+      return true;
+    }
+    for (const item of items) {
+      if (item.state !== 'complete') await discard(item.id);
+      // Complete but not every byte: never left on disk as if it were the file.
+      else if (item.fileSize !== expected) await removeAndErase(item.id);
+    }
+    return false;
   }
 
-  private async completed(downloadId: number): Promise<void> {
-    const entry = this.pending.get(downloadId);
-    if (!entry) return;
-    this.pending.delete(downloadId);
-    await this.finish(entry.jobId, downloadId, entry.url);
+  private async start(jobId: JobId, remote: RemoteFile): Promise<Save> {
+    const url = this.streams.create(jobId, remote);
+    // Recorded first: a worker stopped before the download's id is known still finds the download by its URL.
+    await updateJob(this.db, jobId, (j) => ({ ...j, saveUrl: url }));
+    const save: Save = {
+      jobId,
+      url,
+      remote,
+      started: Promise.resolve(0),
+      downloadId: null,
+      complete: false,
+      dropped: false,
+    };
+    save.started = this.whenCreated(url).then(async (downloadId) => {
+      save.downloadId = downloadId;
+      if (save.dropped) await discard(downloadId);
+      return downloadId;
+    });
+    this.saves.set(jobId, save);
+    openSave(url).catch(() => {}); // a failure shows as the download never being created
+    return save;
   }
 
-  private async finish(jobId: JobId, downloadId: number, url: string | null): Promise<void> {
+  private whenCreated(url: string): Promise<number> {
+    return new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.creating.delete(url);
+        reject(new Error('the browser did not start saving the file'));
+      }, START_TIMEOUT_MS);
+      this.creating.set(url, (downloadId) => {
+        clearTimeout(timer);
+        this.creating.delete(url);
+        resolve(downloadId);
+      });
+    });
+  }
+
+  /** The browser reports the file complete: only a file of exactly the expected size finishes the job. */
+  private async completed(save: Save): Promise<void> {
+    if (this.saves.get(save.jobId) !== save || save.downloadId === null) return;
+    this.saves.delete(save.jobId);
+    const downloadId = save.downloadId;
+    const [item] = await chrome.downloads.search({ id: downloadId });
+    const size = item?.fileSize ?? -1;
+    if (size !== save.remote.size) {
+      await removeAndErase(downloadId);
+      await this.fail(save.jobId, `the browser saved ${size} bytes of ${save.remote.size}`);
+      await this.closeIfIdle();
+      return;
+    }
+    await this.finish(save.jobId, downloadId);
+  }
+
+  private async finish(jobId: JobId, downloadId: number): Promise<void> {
     await this.apply(jobId, { type: 'saved', downloadId });
     await clearPieces(this.db, jobId);
-    if (url) await revoke(url).catch(() => {});
     await this.closeIfIdle();
   }
 
-  private async interrupted(downloadId: number, reason: string | undefined): Promise<void> {
-    const entry = this.pending.get(downloadId);
-    if (!entry) return;
-    this.pending.delete(downloadId);
-    const job = await getJob(this.db, entry.jobId);
-    if (job?.state.status === 'completing') {
-      // The pieces stay: retry assembles and saves them again without fetching.
-      const error = serializeError(
-        new Error(`the browser could not save the file (${reason ?? 'interrupted'})`),
-      );
-      await this.apply(entry.jobId, { type: 'fail', error });
-    }
-    if (entry.url) await revoke(entry.url).catch(() => {});
-    await this.closeIfIdle();
+  private async fail(jobId: JobId, message: string): Promise<void> {
+    await this.apply(jobId, { type: 'fail', error: serializeError(new Error(message)) });
   }
 
   private async closeIfIdle(): Promise<void> {
-    if (this.pending.size > 0) return;
+    if (this.saves.size > 0) return;
     const jobs = await listJobs(this.db);
     if (!jobs.some((j) => j.state.status === 'completing')) await closeDocument();
   }
+}
+
+/** Cancels a browser download of ours that will not finish, and erases it from the browser's list. */
+async function discard(downloadId: number): Promise<void> {
+  await chrome.downloads.cancel(downloadId).catch(() => {});
+  await chrome.downloads.erase({ id: downloadId }).catch(() => {});
+}
+
+/** Deletes a finished download's file (not the job's file after all) and its entry in the browser's list. */
+async function removeAndErase(downloadId: number): Promise<void> {
+  await chrome.downloads.removeFile(downloadId).catch(() => {});
+  await chrome.downloads.erase({ id: downloadId }).catch(() => {});
 }

@@ -1,26 +1,26 @@
 /**
- * The offscreen document (reason BLOBS). It exists because the worker cannot call URL.createObjectURL
- * (DESIGN fact 4). `new Blob(storedBlobs)` only references the stored, file-backed pieces: milliseconds and
- * flat memory even for gigabytes (fact 5). The URL must outlive the browser's save, so the worker revokes it
- * (or closes this document) only after the download reports complete.
+ * The offscreen document. The worker streams a finished (or still arriving) file from a URL its fetch handler
+ * answers with Content-Disposition: attachment; downloads.download cannot take such a URL (DESIGN fact 9), but a
+ * frame navigated to it turns it into an ordinary browser download, written to disk as the bytes come. Once
+ * the navigation has become a download the frame is no longer needed; the download outlives it and this
+ * document.
  */
 import { listen } from '../shared/messenger';
 import { OFFSCREEN_MESSAGES } from '../shared/protocol';
-import { listPieceBlobs } from '../store/pieces';
-import { type JobId, openStore } from '../store/schema';
 
-const db = openStore();
+const FRAME_LIFETIME_MS = 60_000;
 
 listen(OFFSCREEN_MESSAGES, async (message) => {
   switch (message.type) {
-    case 'offscreen/assemble': {
-      const blobs = await listPieceBlobs(await db, message.jobId as JobId);
-      const blob = new Blob(blobs, { type: message.mime });
-      return { url: URL.createObjectURL(blob), sizeBytes: blob.size };
-    }
-    case 'offscreen/revoke':
-      URL.revokeObjectURL(message.url);
+    case 'offscreen/save': {
+      if (!message.url.startsWith(chrome.runtime.getURL('save/')))
+        throw new Error('not a save URL of this extension');
+      const frame = document.createElement('iframe');
+      frame.src = message.url;
+      document.body.append(frame);
+      setTimeout(() => frame.remove(), FRAME_LIFETIME_MS);
       return null;
+    }
     default:
       throw new Error(`${message.type} is for the worker`);
   }

@@ -17,12 +17,11 @@ export interface Protocol {
   'skipped/clear': { request: Record<never, never>; reply: null };
   'settings/get': { request: Record<never, never>; reply: Settings };
   'settings/set': { request: { settings: Settings }; reply: Settings };
-  /** Worker → offscreen document: build one Blob of the job's stored pieces and return its blob: URL. */
-  'offscreen/assemble': {
-    request: { jobId: string; mime: string };
-    reply: { url: string; sizeBytes: number };
-  };
-  'offscreen/revoke': { request: { url: string }; reply: null };
+  /**
+   * Worker → offscreen document: open the worker's save stream URL in a frame, so the browser downloads what
+   * the worker streams (a worker-served URL cannot be passed to downloads.download: DESIGN fact 9).
+   */
+  'offscreen/save': { request: { url: string }; reply: null };
 }
 
 export type MessageType = keyof Protocol;
@@ -43,16 +42,16 @@ export const WORKER_MESSAGES = [
   'settings/get',
   'settings/set',
 ] as const satisfies readonly MessageType[];
-export const OFFSCREEN_MESSAGES = [
-  'offscreen/assemble',
-  'offscreen/revoke',
-] as const satisfies readonly MessageType[];
+export const OFFSCREEN_MESSAGES = ['offscreen/save'] as const satisfies readonly MessageType[];
 export const ALL_MESSAGES: readonly MessageType[] = [...WORKER_MESSAGES, ...OFFSCREEN_MESSAGES];
 
 /** The name of the Port the popup opens to receive live snapshots. */
 export const SNAPSHOT_PORT = 'snapshots';
 
 const JOB_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** The worker's save stream URLs: `chrome-extension://<id>/save/<random token>`. */
+const SAVE_URL =
+  /^chrome-extension:\/\/[a-p]{32}\/save\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 function fail(error: string): { ok: false; error: string } {
   return { ok: false, error };
@@ -86,14 +85,8 @@ export function parseMessage(raw: unknown, accepted: readonly MessageType[]): Va
       const settings = validateSettings(m.settings);
       return settings.ok ? { ok: true, value: { type: t, settings: settings.value } } : settings;
     }
-    case 'offscreen/assemble':
-      if (!only('jobId', 'mime') || typeof m.jobId !== 'string' || !JOB_ID.test(m.jobId))
-        return fail(`${t}: bad jobId`);
-      if (typeof m.mime !== 'string' || m.mime.length > 200) return fail(`${t}: bad mime`);
-      return { ok: true, value: { type: t, jobId: m.jobId, mime: m.mime } };
-    case 'offscreen/revoke':
-      if (!only('url') || typeof m.url !== 'string' || !m.url.startsWith('blob:'))
-        return fail(`${t}: bad url`);
+    case 'offscreen/save':
+      if (!only('url') || typeof m.url !== 'string' || !SAVE_URL.test(m.url)) return fail(`${t}: bad url`);
       return { ok: true, value: { type: t, url: m.url } };
     default: {
       const _exhaustive: never = t;

@@ -1,3 +1,4 @@
+import { announce } from './piece-events';
 import { type JobId, type JobRecord, piecesOf, type Store } from './schema';
 
 /** The jobs repository. Each function is one transaction. */
@@ -37,4 +38,5 @@ export async function deleteJob(db: Store, id: JobId): Promise<void> {
   const tx = db.transaction(['jobs', 'pieces'], 'readwrite');
   await Promise.all([tx.objectStore('pieces').delete(piecesOf(id)), tx.objectStore('jobs').delete(id)]);
   await tx.done;
+  announce(id, 'cleared');
 }

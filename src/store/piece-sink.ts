@@ -27,6 +27,8 @@ let _gcPressure: ArrayBuffer | null = null;
 export function createPieceSink(db: Store, jobId: JobId): PieceSink {
   return {
     preferredWriteBytes: PREFERRED_WRITE_BYTES,
+    // The browser's save streams the stored prefix while the rest arrives (background/saver.ts).
+    inOrder: true,
 
     async load(): Promise<SavedState | null> {
       const job = await getJob(db, jobId);

@@ -1,7 +1,8 @@
 import { addRange } from '../engine/ranges';
 import type { ByteRange } from '../engine/types';
 import { isFinal } from '../shared/job-state';
-import { type JobId, piecesOf, type Store } from './schema';
+import { announce } from './piece-events';
+import { type JobId, type JobRecord, type PieceRecord, piecesOf, type Store } from './schema';
 
 /** The pieces repository. Each function is one transaction. */
 
@@ -22,6 +23,7 @@ export async function putPiece(db: Store, jobId: JobId, start: number, blob: Blo
     jobs.put({ ...job, done: addRange(job.done, range) }),
   ]);
   await tx.done;
+  announce(jobId, 'stored');
 }
 
 /** The job's pieces in file order, as Blobs (handles to stored data, not copies). */
@@ -40,6 +42,26 @@ export async function clearPieces(db: Store, jobId: JobId): Promise<void> {
     job ? jobs.put({ ...job, done: [] }) : Promise.resolve(),
   ]);
   await tx.done;
+  announce(jobId, 'cleared');
+}
+
+/**
+ * The stored piece holding byte `offset` of a job's file, with the job's record read in the same transaction;
+ * piece null when no stored piece holds that byte (yet).
+ */
+export async function pieceAt(
+  db: Store,
+  jobId: JobId,
+  offset: number,
+): Promise<{ job: JobRecord | undefined; piece: PieceRecord | null }> {
+  const tx = db.transaction(['jobs', 'pieces'], 'readonly');
+  const [job, cursor] = await Promise.all([
+    tx.objectStore('jobs').get(jobId),
+    tx.objectStore('pieces').openCursor(IDBKeyRange.bound([jobId, 0], [jobId, offset]), 'prev'),
+  ]);
+  const piece = cursor && cursor.value.end >= offset ? cursor.value : null;
+  await tx.done;
+  return { job, piece };
 }
 
 /**

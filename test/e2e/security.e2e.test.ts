@@ -29,6 +29,19 @@ describe('(f) the message protocol', () => {
     expect(outcome).not.toMatch(/^answered/);
   });
 
+  it("cannot read the worker's save streams from a web page (no web_accessible_resources)", async () => {
+    await browser.page.goto(pages.origin);
+    const outcome = await browser.page.evaluate(async (id) => {
+      try {
+        const response = await fetch(`chrome-extension://${id}/save/00000000-0000-4000-8000-000000000000`);
+        return `answered ${response.status}`;
+      } catch (error) {
+        return `rejected: ${String(error)}`;
+      }
+    }, EXTENSION_ID);
+    expect(outcome).toMatch(/^rejected/);
+  });
+
   it('answers a valid request from its own page', async () => {
     const reply = (await sendFromExtensionPage(browser, { type: 'settings/get' })) as {
       ok: boolean;
@@ -69,14 +82,14 @@ describe('(f) the message protocol', () => {
         },
       },
     ],
-    ['an offscreen command sent to the worker', { type: 'offscreen/revoke', url: 'blob:x' }],
+    ['an offscreen command sent to the worker', { type: 'offscreen/save', url: 'https://example.com/x' }],
     ['a non-object', 'settings/get'],
   ])('rejects a forged payload: %s', async (_name, message) => {
     const reply = (await sendFromExtensionPage(browser, message)) as
       | { ok: boolean; error?: { name: string } }
       | undefined;
     // An offscreen-only message is ignored by the worker (nothing answers while no offscreen document is open).
-    if (reply === undefined) return expect(message).toMatchObject({ type: 'offscreen/revoke' });
+    if (reply === undefined) return expect(message).toMatchObject({ type: 'offscreen/save' });
     expect(reply.ok).toBe(false);
     expect(reply.error?.name).toBe('InvalidMessage');
     // Nothing changed: the settings are still the defaults.

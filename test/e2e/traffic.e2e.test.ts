@@ -81,8 +81,10 @@ it('remembers in storage how many connections a host accepts (503 above 2)', asy
   await waitForFile(browser.downloadDir, 'two-only.bin', source.size, { timeoutMs: 60_000 });
   expect(await sha256File(`${browser.downloadDir}/two-only.bin`)).toBe(await sha256Of(source));
   const refused = server.requests.filter((r) => r.status === 503).length;
+  // At first contact six requests go out together and four are refused, which teaches the cap at once; a
+  // request sent just as another's last byte leaves may be refused before the server counts that one done.
   expect(refused).toBeGreaterThanOrEqual(1);
-  expect(refused).toBeLessThanOrEqual(4);
+  expect(refused).toBeLessThanOrEqual(6);
   const stored = await page.evaluate((key) => chrome.storage.local.get(key), LEARNED_CAPS_KEY);
   expect(stored[LEARNED_CAPS_KEY]).toEqual({ [new URL(server.url).host]: 2 });
 });

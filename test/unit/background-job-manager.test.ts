@@ -34,7 +34,7 @@ let browser: BrowserDownloads & { starts: string[]; found: number | null; fail: 
 
 beforeEach(async () => {
   db = await openStore(`restore-${Math.random()}`);
-  chrome = installFakeChrome({ sizeBytes: SIZE });
+  chrome = installFakeChrome();
   browser = {
     starts: [],
     found: null,
@@ -52,8 +52,12 @@ afterEach(() => db.close());
 /** A new worker lifetime: a fresh manager over the same store. `slots` 0 starts no queued job. */
 function worker({ slots = DEFAULT_SETTINGS.concurrentDownloads } = {}): JobManager {
   const settings = async () => ({ ...DEFAULT_SETTINGS, concurrentDownloads: slots });
-  return new JobManager(db, { settings, onChange: () => {}, browser, traffic });
+  const manager = new JobManager(db, { settings, onChange: () => {}, browser, traffic });
+  chrome.onCreated = (item) => manager.onSaveCreated(item);
+  return manager;
 }
+
+const SAVE_URL = /^chrome-extension:\/\/fakemiedkhlmlmmbccllciacifpncpfc\/save\/[0-9a-f-]{36}$/;
 
 const traffic = {
   hostPool: async () => new HostPool({ maxPerHost: 6 }),
@@ -85,7 +89,10 @@ async function storedJob(state: JobRecord['state'], extra: Partial<JobRecord> = 
 
 async function complete(manager: JobManager, downloadId: number): Promise<void> {
   const item = chrome.downloads.find((d) => d.id === downloadId);
-  if (item) item.state = 'complete';
+  if (item) {
+    item.state = 'complete';
+    item.fileSize = SIZE;
+  }
   await manager.onDownloadChanged({
     id: downloadId,
     state: { current: 'complete', previous: 'in_progress' },
@@ -93,40 +100,41 @@ async function complete(manager: JobManager, downloadId: number): Promise<void> 
 }
 
 describe('a job whose pieces were all stored but whose file was not saved yet', () => {
-  it('is assembled and saved again when the worker stopped before asking the browser', async () => {
+  it('is saved when the worker stopped before asking the browser: a save stream opened, then complete', async () => {
     const id = await storedJob({ status: 'completing', downloadId: null });
     const manager = worker();
     await manager.restore();
-    expect(chrome.assembled).toEqual([id]);
-    expect(chrome.started).toEqual([{ url: 'blob:fake/1', filename: 'f.bin' }]);
+    expect(chrome.opened).toHaveLength(1);
+    expect(chrome.opened[0]).toMatch(SAVE_URL);
     const job = await getJob(db, id);
     expect(job?.state).toEqual({ status: 'completing', downloadId: 100 });
-    expect(job?.saveUrl).toBe('blob:fake/1');
+    expect(job?.saveUrl).toBe(chrome.opened[0]);
 
     await complete(manager, 100);
     expect((await getJob(db, id))?.state).toEqual({ status: 'completed', downloadId: 100 });
     expect(await listPieceBlobs(db, id)).toEqual([]);
   });
 
-  it('finds the save the browser started when the worker stopped before storing its id', async () => {
-    const id = await storedJob({ status: 'completing', downloadId: null }, { saveUrl: 'blob:old' });
-    chrome.known({ id: 9, url: 'blob:old', filename: 'f.bin', state: 'in_progress' });
+  it('cancels and erases the save an earlier worker left in progress (its stream died with it), then saves again', async () => {
+    const old = 'chrome-extension://fakemiedkhlmlmmbccllciacifpncpfc/save/old';
+    const id = await storedJob({ status: 'completing', downloadId: null }, { saveUrl: old });
+    chrome.known({ id: 9, url: old, filename: 'f.bin', state: 'in_progress' });
     const manager = worker();
     await manager.restore();
-    expect(chrome.started).toEqual([]); // no second copy
-    expect((await getJob(db, id))?.state).toEqual({ status: 'completing', downloadId: 9 });
-
-    await complete(manager, 9);
-    expect((await getJob(db, id))?.state).toEqual({ status: 'completed', downloadId: 9 });
-    expect(await listPieceBlobs(db, id)).toEqual([]);
+    expect(chrome.cancelled).toEqual([9]);
+    expect(chrome.erased).toEqual([9]);
+    expect(chrome.opened).toHaveLength(1);
+    expect((await getJob(db, id))?.state).toEqual({ status: 'completing', downloadId: 100 });
+    await complete(manager, 100);
+    expect((await getJob(db, id))?.state).toEqual({ status: 'completed', downloadId: 100 });
   });
 
-  it('is saved again when the browser interrupted the save (its blob: URL died with the browser)', async () => {
-    const id = await storedJob({ status: 'completing', downloadId: 7 }, { saveUrl: 'blob:old' });
-    chrome.known({ id: 7, url: 'blob:old', filename: 'f.bin', state: 'interrupted' });
+  it('is saved again when the browser interrupted the save', async () => {
+    const id = await storedJob({ status: 'completing', downloadId: 7 });
+    chrome.known({ id: 7, url: 'chrome-extension://x/save/old', filename: 'f.bin', state: 'interrupted' });
     const manager = worker();
     await manager.restore();
-    expect(chrome.started).toEqual([{ url: 'blob:fake/1', filename: 'f.bin' }]);
+    expect(chrome.erased).toEqual([7]);
     expect((await getJob(db, id))?.state).toEqual({ status: 'completing', downloadId: 100 });
     await complete(manager, 100);
     expect((await getJob(db, id))?.state.status).toBe('completed');
@@ -134,22 +142,49 @@ describe('a job whose pieces were all stored but whose file was not saved yet', 
 
   it('is marked completed, pieces deleted, when the browser finished the save while the worker was stopped', async () => {
     const id = await storedJob({ status: 'completing', downloadId: 7 });
-    chrome.known({ id: 7, url: 'blob:old', filename: 'f.bin', state: 'complete' });
+    chrome.known({
+      id: 7,
+      url: 'chrome-extension://x/save/old',
+      filename: 'f.bin',
+      state: 'complete',
+      fileSize: SIZE,
+    });
     await worker().restore();
-    expect(chrome.started).toEqual([]);
-    expect(chrome.assembled).toEqual([]);
+    expect(chrome.opened).toEqual([]);
     expect((await getJob(db, id))?.state).toEqual({ status: 'completed', downloadId: 7 });
     expect(await listPieceBlobs(db, id)).toEqual([]);
   });
 
-  it('is picked up while the browser is still saving it', async () => {
+  it('never counts a saved file short of the size as the file: it is deleted and the job saves again', async () => {
     const id = await storedJob({ status: 'completing', downloadId: 7 });
-    chrome.known({ id: 7, url: 'blob:old', filename: 'f.bin', state: 'in_progress' });
+    chrome.known({
+      id: 7,
+      url: 'chrome-extension://x/save/old',
+      filename: 'f.bin',
+      state: 'complete',
+      fileSize: 12,
+    });
     const manager = worker();
     await manager.restore();
-    expect(chrome.started).toEqual([]);
-    await complete(manager, 7);
-    expect((await getJob(db, id))?.state).toEqual({ status: 'completed', downloadId: 7 });
+    expect(chrome.removedFiles).toEqual([7]);
+    expect((await getJob(db, id))?.state).toEqual({ status: 'completing', downloadId: 100 });
+  });
+
+  it('fails, keeping its pieces, when the browser reports a save complete with bytes missing', async () => {
+    const id = await storedJob({ status: 'completing', downloadId: null });
+    const manager = worker();
+    await manager.restore();
+    const item = chrome.downloads.find((d) => d.id === 100)!;
+    item.state = 'complete';
+    item.fileSize = SIZE - 1;
+    await manager.onDownloadChanged({ id: 100, state: { current: 'complete', previous: 'in_progress' } });
+    const job = await getJob(db, id);
+    expect(job?.state).toMatchObject({
+      status: 'failed',
+      error: { message: `the browser saved ${SIZE - 1} bytes of ${SIZE}` },
+    });
+    expect(chrome.removedFiles).toEqual([100]);
+    expect(await listPieceBlobs(db, id)).toHaveLength(2);
   });
 });
 
@@ -204,9 +239,10 @@ describe('cancel', () => {
 
   it('deletes the browser save of a job being saved, then the job', async () => {
     const id = await storedJob({ status: 'completing', downloadId: 7 });
-    chrome.known({ id: 7, url: 'blob:old', filename: 'f.bin', state: 'in_progress' });
+    chrome.known({ id: 7, url: 'chrome-extension://x/save/old', filename: 'f.bin', state: 'in_progress' });
     await worker().cancel(id);
     expect(chrome.cancelled).toEqual([7]);
+    expect(chrome.erased).toEqual([7]);
     expect(await getJob(db, id)).toBeUndefined();
     expect(await listPieceBlobs(db, id)).toEqual([]);
   });

@@ -1,7 +1,7 @@
 /**
  * The few chrome.* APIs the worker's job manager and saver call, faked for Node: a browser download list
- * the test can drive (complete, interrupt), an offscreen document that "assembles" a blob: URL, and session
- * rules. Installed on globalThis.chrome by `installFakeChrome`.
+ * the test can drive (complete, interrupt), an offscreen document whose opened save URLs become downloads
+ * (reported to `onCreated`), and session rules. Installed on globalThis.chrome by `installFakeChrome`.
  */
 export interface FakeDownload {
   id: number;
@@ -9,30 +9,37 @@ export interface FakeDownload {
   filename: string;
   state: 'in_progress' | 'complete' | 'interrupted';
   startTime: string;
+  fileSize?: number;
 }
 
 export interface FakeChrome {
   downloads: FakeDownload[];
   /** downloads.download calls, in order. */
   started: { url: string; filename?: string | undefined }[];
-  /** offscreen/assemble requests, in order. */
-  assembled: string[];
+  /** Save URLs the offscreen document opened, in order. */
+  opened: string[];
   cancelled: number[];
+  erased: number[];
+  removedFiles: number[];
+  /** Where a download made from an opened save URL is reported (the worker's downloads.onCreated). */
+  onCreated: ((item: { id: number; url: string }) => void) | null;
   /** Ids of the declarativeNetRequest session rules in force. */
   sessionRules: number[];
   /** Adds a download the browser already knows (from before the worker started). */
   known(download: Omit<FakeDownload, 'startTime'> & { startTime?: string }): void;
 }
 
-export function installFakeChrome({ sizeBytes = 0 } = {}): FakeChrome {
+export function installFakeChrome(): FakeChrome {
   let nextId = 100;
   let offscreenOpen = false;
-  let blobs = 0;
   const fake: FakeChrome = {
     downloads: [],
     started: [],
-    assembled: [],
+    opened: [],
     cancelled: [],
+    erased: [],
+    removedFiles: [],
+    onCreated: null,
     sessionRules: [],
     known: (d) => fake.downloads.push({ startTime: new Date().toISOString(), ...d }),
   };
@@ -42,10 +49,19 @@ export function installFakeChrome({ sizeBytes = 0 } = {}): FakeChrome {
       ContextType: { OFFSCREEN_DOCUMENT: 'OFFSCREEN_DOCUMENT' },
       getURL: (path: string) => `chrome-extension://fakemiedkhlmlmmbccllciacifpncpfc/${path}`,
       getContexts: async () => (offscreenOpen ? [{ contextType: 'OFFSCREEN_DOCUMENT' }] : []),
-      sendMessage: async (message: { type: string; jobId?: string }) => {
-        if (message.type === 'offscreen/assemble') {
-          fake.assembled.push(message.jobId ?? '');
-          return { ok: true, value: { url: `blob:fake/${++blobs}`, sizeBytes } };
+      sendMessage: async (message: { type: string; url?: string }) => {
+        if (message.type === 'offscreen/save' && message.url) {
+          const url = message.url;
+          fake.opened.push(url);
+          const id = nextId++;
+          fake.downloads.push({
+            id,
+            url,
+            filename: '',
+            state: 'in_progress',
+            startTime: new Date().toISOString(),
+          });
+          setTimeout(() => fake.onCreated?.({ id, url }), 0);
         }
         return { ok: true, value: null };
       },
@@ -82,7 +98,15 @@ export function installFakeChrome({ sizeBytes = 0 } = {}): FakeChrome {
       cancel: async (id: number) => {
         fake.cancelled.push(id);
         const d = fake.downloads.find((x) => x.id === id);
-        if (d) d.state = 'interrupted';
+        if (d && d.state === 'in_progress') d.state = 'interrupted';
+      },
+      erase: async ({ id }: { id: number }) => {
+        fake.erased.push(id);
+        fake.downloads = fake.downloads.filter((d) => d.id !== id);
+        return [id];
+      },
+      removeFile: async (id: number) => {
+        fake.removedFiles.push(id);
       },
     },
     declarativeNetRequest: {

@@ -43,19 +43,24 @@ describe('payload validation', () => {
     { type: 'settings/set', settings: { ...DEFAULT_SETTINGS, connectionsPerDownload: 7 } },
     { type: 'settings/set', settings: { ...DEFAULT_SETTINGS, excludedDomains: ['a b'] } },
     { type: 'settings/set', settings: { ...DEFAULT_SETTINGS, thresholdBytes: -1 } },
-    { type: 'offscreen/assemble', jobId: JOB, mime: 'x' },
+    { type: 'offscreen/save', url: `chrome-extension://${'a'.repeat(32)}/save/${JOB}` },
   ])('rejects %j for the worker', (message) => {
     expect(parseMessage(message, WORKER_MESSAGES).ok).toBe(false);
   });
 
-  it('the offscreen document accepts only its own messages, with blob: URLs', () => {
-    expect(parseMessage({ type: 'offscreen/assemble', jobId: JOB, mime: 'a/b' }, OFFSCREEN_MESSAGES).ok).toBe(
-      true,
-    );
-    expect(
-      parseMessage({ type: 'offscreen/revoke', url: 'blob:chrome-extension://x/1' }, OFFSCREEN_MESSAGES).ok,
-    ).toBe(true);
-    expect(parseMessage({ type: 'offscreen/revoke', url: 'https://x/' }, OFFSCREEN_MESSAGES).ok).toBe(false);
+  it('the offscreen document accepts only its own messages, with save URLs of an extension', () => {
+    const ok = `chrome-extension://${'a'.repeat(32)}/save/${JOB}`;
+    expect(parseMessage({ type: 'offscreen/save', url: ok }, OFFSCREEN_MESSAGES).ok).toBe(true);
+    for (const url of [
+      'https://example.com/save/x',
+      `chrome-extension://${'a'.repeat(32)}/src/popup/popup.html`,
+      `chrome-extension://${'a'.repeat(32)}/save/${JOB}/../x`,
+      `${ok}?x=1`,
+      'blob:chrome-extension://x/1',
+    ]) {
+      expect(parseMessage({ type: 'offscreen/save', url }, OFFSCREEN_MESSAGES).ok).toBe(false);
+    }
+    expect(parseMessage({ type: 'offscreen/save', url: ok, extra: 1 }, OFFSCREEN_MESSAGES).ok).toBe(false);
     expect(parseMessage({ type: 'jobs/list' }, OFFSCREEN_MESSAGES).ok).toBe(false);
   });
 

@@ -1,0 +1,68 @@
+import type { RemoteFile } from '../engine/types';
+import { readPieces } from '../store/piece-reader';
+import type { JobId, Store } from '../store/schema';
+
+/**
+ * The worker's fetch handler side of a save: `chrome-extension://<id>/save/<token>` answers, once, with the
+ * job's file streamed from its stored pieces as they arrive (piece-reader.ts), under the job's name, so the
+ * browser's download writes the file while the rest is still being fetched. A token is a random UUID known
+ * only to the worker and the offscreen document; any other path under save/ answers 404.
+ */
+const PATH = '/save/';
+
+export function isSaveUrl(url: string): boolean {
+  return url.startsWith(chrome.runtime.getURL(PATH.slice(1)));
+}
+
+interface Opened {
+  jobId: JobId;
+  remote: RemoteFile;
+}
+
+export class SaveStreams {
+  private readonly opened = new Map<string, Opened>();
+
+  constructor(private readonly db: Store) {}
+
+  /** A new URL that streams `remote` of the job. */
+  create(jobId: JobId, remote: RemoteFile): string {
+    if (remote.size === null) throw new TypeError('a save stream needs a known size');
+    const token = crypto.randomUUID();
+    this.opened.set(token, { jobId, remote });
+    return chrome.runtime.getURL(`save/${token}`);
+  }
+
+  /** Forgets a URL not yet requested: a late request answers 404 and starts no download. */
+  close(url: string): void {
+    this.opened.delete(tokenOf(url));
+  }
+
+  respond(request: Request): Response {
+    const token = tokenOf(request.url);
+    const opened = this.opened.get(token);
+    if (request.method !== 'GET' || !opened) return new Response('no such save', { status: 404 });
+    this.opened.delete(token); // served once: a second request (a resumed download) would start over
+    const { jobId, remote } = opened;
+    return new Response(readPieces(this.db, jobId, remote), {
+      headers: {
+        'content-type': remote.mime ?? 'application/octet-stream',
+        'content-length': String(remote.size),
+        'content-disposition': `attachment; filename*=UTF-8''${encodeExtValue(remote.filename)}`,
+        'cache-control': 'no-store',
+      },
+    });
+  }
+}
+
+function tokenOf(url: string): string {
+  const { pathname } = new URL(url);
+  return pathname.startsWith(PATH) ? pathname.slice(PATH.length) : '';
+}
+
+/** RFC 8187 ext-value characters: everything but attr-char is percent-encoded from UTF-8. */
+export function encodeExtValue(value: string): string {
+  return encodeURIComponent(value).replace(
+    /['()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+}

@@ -1,0 +1,78 @@
+import type { RemoteFile } from '../engine/types';
+import { changeCount, generation, nextChange } from './piece-events';
+import { pieceAt } from './pieces';
+import type { JobId, Store } from './schema';
+
+/** Bytes read from a stored piece at a time: bounded memory whatever the piece size. */
+const READ_BYTES = 8 * 1024 * 1024;
+/** A missed announcement costs at most this long a wait. */
+const RECHECK_MS = 1_000;
+
+/** The stored pieces stopped being the file this stream began with: it errors rather than splice. */
+export class PiecesChangedError extends Error {
+  override name = 'PiecesChangedError';
+}
+
+/**
+ * A job's file as one byte stream, in order, while its pieces are still arriving: each byte is sent once the
+ * piece holding it is stored, so the browser writes the file while the rest is fetched. Exactly `remote.size`
+ * bytes, then close; it errors (never closes early) if the pieces are cleared or the job's remote file is no
+ * longer `remote` (changed on the server, cancelled, deleted), so a reader never gets a short or spliced file.
+ */
+export function readPieces(db: Store, jobId: JobId, remote: RemoteFile): ReadableStream<Uint8Array> {
+  const size = remote.size;
+  if (size === null) throw new TypeError('readPieces needs a known size');
+  const startGeneration = generation(jobId);
+  const cancelled = new AbortController();
+  let offset = 0;
+
+  const check = (current: RemoteFile | null | undefined): void => {
+    if (generation(jobId) !== startGeneration) throw new PiecesChangedError('the stored pieces were cleared');
+    if (!current || !sameFile(current, remote))
+      throw new PiecesChangedError('the job no longer holds this file');
+  };
+
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        if (offset === size) return controller.close();
+        for (;;) {
+          const seen = changeCount(jobId);
+          const { job, piece } = await pieceAt(db, jobId, offset);
+          check(job?.remote);
+          if (piece) {
+            // Chunk by chunk as the blob yields them: the browser writes the first while the next are read.
+            const end = Math.min(piece.end + 1, offset + READ_BYTES);
+            const reader = piece.blob
+              .slice(offset - piece.start, end - piece.start)
+              .stream()
+              .getReader();
+            for (;;) {
+              const { done, value } = await reader.read();
+              if (done) break;
+              check(job?.remote); // cleared while reading: the blob may already name another version's bytes
+              if (offset + value.length > end)
+                throw new PiecesChangedError(`a stored piece overruns byte ${end}`);
+              offset += value.length;
+              controller.enqueue(value);
+            }
+            if (offset !== end)
+              throw new PiecesChangedError(`a stored piece is shorter than its record at byte ${offset}`);
+            if (offset === size) controller.close();
+            return;
+          }
+          if ((await nextChange(jobId, seen, RECHECK_MS, cancelled.signal)) === 'aborted') return;
+        }
+      },
+      cancel() {
+        cancelled.abort();
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
+
+/** The same remote file: size, validators and URL (the final URL may change between sessions). */
+export function sameFile(a: RemoteFile, b: RemoteFile): boolean {
+  return a.size === b.size && a.etag === b.etag && a.lastModified === b.lastModified && a.url === b.url;
+}
