@@ -1015,7 +1015,12 @@ export class RangeSession {
     const preferred = Math.max(1, this.o.sink.preferredWriteBytes);
     const rate = worker.meter.rate(this.o.ctx.clock.now());
     const floor = MIN_PIECE_BYTES;
-    if (rate <= 0) return Math.min(preferred, FIRST_PIECE_BYTES);
+    if (rate <= 0) {
+      // In order, first pieces grow (twice what the connection has fetched) until the speed is known: a run of
+      // tiny pieces would cost a round trip each while the front of the file waits on them.
+      const first = this.inOrder() ? Math.max(FIRST_PIECE_BYTES, 2 * worker.bytes) : FIRST_PIECE_BYTES;
+      return Math.min(preferred, first);
+    }
     const sized = Math.floor(rate * (this.ramping ? RAMP_PIECE_SECONDS : PIECE_SECONDS));
     const limit = this.limitRate();
     // Under a speed limit, pieces of about half a second at the limit keep the pacing smooth.
