@@ -69,9 +69,10 @@ chrome.downloads.onCreated.addListener(async (item) => {
     }
     return;
   }
-  // Cancelled inside the listener, the browser's transfer stops before bytes land (DESIGN fact 6).
+  // Cancelled inside the listener, the browser's transfer stops before bytes land (DESIGN fact 6). Erasing it
+  // from the list need not hold up the start.
   await chrome.downloads.cancel(item.id);
-  await chrome.downloads.erase({ id: item.id });
+  const erased = chrome.downloads.erase({ id: item.id });
   const manager = await services;
   await manager.add({
     url: decision.url,
@@ -80,6 +81,7 @@ chrome.downloads.onCreated.addListener(async (item) => {
     filename: nameFromUrl(decision.url),
     sizeBytes: decision.sizeBytes,
   });
+  await erased;
 });
 
 chrome.downloads.onChanged.addListener(async (delta) => (await services).onDownloadChanged(delta));
