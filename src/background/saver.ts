@@ -58,9 +58,11 @@ export class Saver {
     if (remote.size === null || remote.size === 0 || !remote.acceptRanges) return;
     const current = this.saves.get(jobId);
     if (current && sameFile(current.remote, remote)) return;
-    await this.drop(jobId);
+    const replaced = this.detach(jobId); // at once: a second begin meanwhile finds the new save
     const save = await this.start(jobId, remote);
-    save.started.catch(() => this.drop(jobId)); // the end of the job starts another
+    if (replaced) await this.discardSave(replaced);
+    // Never created: forgotten (if still the job's save); the end of the job starts another.
+    save.started.catch(() => (this.saves.get(jobId) === save ? this.drop(jobId) : undefined));
   }
 
   /** Every byte is stored: finish the save under way, or start one. */
@@ -68,8 +70,9 @@ export class Saver {
     if (job.remote?.size == null) throw new Error('the file has no known size to save');
     let save = this.saves.get(job.id);
     if (!save || !sameFile(save.remote, job.remote)) {
-      await this.drop(job.id);
+      const replaced = this.detach(job.id);
       save = await this.start(job.id, job.remote);
+      if (replaced) await this.discardSave(replaced);
     }
     const downloadId = await save.started;
     if (!(await this.apply(job.id, { type: 'saving', downloadId }))) {
@@ -84,13 +87,24 @@ export class Saver {
 
   /** Cancels and erases a job's save, if any (the job paused, failed, was handed back or cancelled). */
   async drop(jobId: JobId): Promise<void> {
+    const save = this.detach(jobId);
+    if (save) await this.discardSave(save);
+    await this.closeIfIdle();
+  }
+
+  /** Forgets the job's save at once (no await): a late request for its URL answers 404. */
+  private detach(jobId: JobId): Save | null {
     const save = this.saves.get(jobId);
-    if (!save) return;
+    if (!save) return null;
     this.saves.delete(jobId);
     save.dropped = true;
     this.streams.close(save.url);
+    return save;
+  }
+
+  /** Cancels and erases a detached save's download (or, not created yet, when it is: see `start`). */
+  private async discardSave(save: Save): Promise<void> {
     if (save.downloadId !== null) await discard(save.downloadId);
-    await this.closeIfIdle();
   }
 
   /** Cancels a cancelled job's save, also one a previous worker started. */
@@ -148,8 +162,6 @@ export class Saver {
 
   private async start(jobId: JobId, remote: RemoteFile): Promise<Save> {
     const url = this.streams.create(jobId, remote);
-    // Recorded first: a worker stopped before the download's id is known still finds the download by its URL.
-    await updateJob(this.db, jobId, (j) => ({ ...j, saveUrl: url }));
     const save: Save = {
       jobId,
       url,
@@ -164,8 +176,11 @@ export class Saver {
       if (save.dropped) await discard(downloadId);
       return downloadId;
     });
-    this.saves.set(jobId, save);
-    openSave(url).catch(() => {}); // a failure shows as the download never being created
+    this.saves.set(jobId, save); // before any await: a second begin for the job finds it
+    // Recorded before the browser is asked: a worker stopped before the download's id is known still finds the
+    // download by its URL.
+    await updateJob(this.db, jobId, (j) => ({ ...j, saveUrl: url }));
+    if (!save.dropped) openSave(url).catch(() => {}); // a failure shows as the download never being created
     return save;
   }
 

@@ -108,6 +108,13 @@ describe('the save of a running job', () => {
     expect(chrome.erased).toEqual([100]);
   });
 
+  it('started twice at once for two versions of the file, only the later one reaches the browser', async () => {
+    await Promise.all([saver.begin(id, remote), saver.begin(id, { ...remote, etag: '"v2"' })]);
+    await tick();
+    expect(chrome.opened).toHaveLength(1);
+    expect((await getJob(db, id))?.saveUrl).toBe(chrome.opened[0]);
+  });
+
   it('is cancelled and erased when the job stops (pause, failure, cancel); the pieces stay', async () => {
     await allStored();
     await saver.begin(id, remote);
