@@ -1,3 +1,5 @@
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ignoreRangeServer,
@@ -61,6 +63,39 @@ describe('downloads in Chromium', () => {
     expect((await listDownloads(browser.downloadDir)).filter((f) => f.startsWith('big-file'))).toEqual([
       'big-file.bin',
     ]);
+  });
+
+  it('writes the file while it is fetched, and a name already taken gets the browser\'s " (1)"', async () => {
+    const source = patternSource(24 * MIB, 14);
+    const server = await throttledServer(
+      source,
+      { bytesPerSecond: 2 * MIB },
+      { contentDisposition: 'attachment; filename="twice.bin"' },
+    );
+    servers.push(server);
+    const expected = await sha256Of(source);
+    await clickLinkTo(server.url);
+    expect(await sha256File(await waitForFile(browser.downloadDir, 'twice.bin', source.size))).toBe(expected);
+
+    await clickLinkTo(server.url);
+    // Part of the file is on disk while ranges are still being fetched: the save streams the stored prefix.
+    const partialBytes = async () => {
+      let bytes = 0;
+      for (const f of await listDownloads(browser.downloadDir)) {
+        if (f.endsWith('.crdownload'))
+          bytes += (await stat(join(browser.downloadDir, f)).catch(() => null))?.size ?? 0;
+      }
+      return bytes;
+    };
+    await expect
+      .poll(
+        async () =>
+          (await partialBytes()) > 0 && server.requests.some((r) => r.range !== null && r.endedAtMs === null),
+        { timeout: 20_000, interval: 50 },
+      )
+      .toBe(true);
+    const second = await waitForFile(browser.downloadDir, 'twice (1).bin', source.size);
+    expect(await sha256File(second)).toBe(expected);
   });
 
   it('(b) the context-menu handler accelerates a link below the threshold', async () => {
