@@ -56,7 +56,7 @@ export class JobManager {
     private readonly db: Store,
     private readonly deps: ManagerDeps,
   ) {
-    this.saver = new Saver(db, this.apply);
+    this.saver = new Saver(db, this.apply, (id) => this.pauseForBrowser(id));
     this.handOff = new HandOff(db, deps.browser, deps.onChange);
   }
 
@@ -95,6 +95,13 @@ export class JobManager {
 
   async pause(id: JobId): Promise<void> {
     if (await this.apply(id, { type: 'pause' })) this.live.get(id)?.controller.abort('pause');
+  }
+
+  /** The user cancelled the job's save in the browser: the job pauses (its pieces stay) and says why. */
+  private async pauseForBrowser(id: JobId): Promise<void> {
+    if (!(await this.apply(id, { type: 'pause' }))) return;
+    this.live.get(id)?.controller.abort('pause');
+    await this.note(id, "Paused: its download was cancelled in the browser's downloads list");
   }
 
   async resume(id: JobId): Promise<void> {

@@ -21,6 +21,8 @@ interface Opened {
 
 export class SaveStreams {
   private readonly opened = new Map<string, Opened>();
+  /** Tokens whose stream this worker ended with an error (the pieces stopped being the file). */
+  private readonly failed = new Set<string>();
 
   constructor(private readonly db: Store) {}
 
@@ -32,9 +34,16 @@ export class SaveStreams {
     return chrome.runtime.getURL(`save/${token}`);
   }
 
-  /** Forgets a URL not yet requested: a late request answers 404 and starts no download. */
+  /** Forgets a URL: not yet requested, a late request answers 404 and starts no download. */
   close(url: string): void {
-    this.opened.delete(tokenOf(url));
+    const token = tokenOf(url);
+    this.opened.delete(token);
+    this.failed.delete(token);
+  }
+
+  /** Whether the stream of `url` was ended by this worker with an error (not by the browser or its user). */
+  failedHere(url: string): boolean {
+    return this.failed.has(tokenOf(url));
   }
 
   respond(request: Request): Response {
@@ -43,14 +52,17 @@ export class SaveStreams {
     if (request.method !== 'GET' || !opened) return new Response('no such save', { status: 404 });
     this.opened.delete(token); // served once: a second request (a resumed download) would start over
     const { jobId, remote } = opened;
-    return new Response(readPieces(this.db, jobId, remote), {
-      headers: {
-        'content-type': remote.mime ?? 'application/octet-stream',
-        'content-length': String(remote.size),
-        'content-disposition': `attachment; filename*=UTF-8''${encodeExtValue(remote.filename)}`,
-        'cache-control': 'no-store',
+    return new Response(
+      readPieces(this.db, jobId, remote, () => this.failed.add(token)),
+      {
+        headers: {
+          'content-type': remote.mime ?? 'application/octet-stream',
+          'content-length': String(remote.size),
+          'content-disposition': `attachment; filename*=UTF-8''${encodeExtValue(remote.filename)}`,
+          'cache-control': 'no-store',
+        },
       },
-    });
+    );
   }
 }
 

@@ -38,9 +38,14 @@ export class Saver {
   private readonly creating = new Map<string, (downloadId: number) => void>();
   private readonly streams: SaveStreams;
 
+  /**
+   * `onUserCancel`: the user cancelled a running job's save in the browser's downloads list (or declined its
+   * Save As dialog): the job should stop too, not save again at its end.
+   */
   constructor(
     private readonly db: Store,
     private readonly apply: ApplyEvent,
+    private readonly onUserCancel: (jobId: JobId) => Promise<void> = async () => {},
   ) {
     this.streams = new SaveStreams(db);
   }
@@ -127,11 +132,15 @@ export class Saver {
       save.complete = true;
       if (status === 'completing') await this.completed(save);
     } else if (delta.state?.current === 'interrupted') {
+      const reason = delta.error?.current ?? 'interrupted';
+      // Not ended by this worker's stream, and cancelled: the user's doing (our own cancels detach first).
+      const byUser = reason === 'USER_CANCELED' && !this.streams.failedHere(save.url);
       await this.drop(save.jobId);
       if (status === 'completing') {
         // The pieces stay: retry saves them again without fetching.
-        const reason = delta.error?.current ?? 'interrupted';
         await this.fail(save.jobId, `the browser could not save the file (${reason})`);
+      } else if (status === 'running' && byUser) {
+        await this.onUserCancel(save.jobId);
       }
     }
   }

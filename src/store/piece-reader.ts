@@ -19,7 +19,12 @@ export class PiecesChangedError extends Error {
  * bytes, then close; it errors (never closes early) if the pieces are cleared or the job's remote file is no
  * longer `remote` (changed on the server, cancelled, deleted), so a reader never gets a short or spliced file.
  */
-export function readPieces(db: Store, jobId: JobId, remote: RemoteFile): ReadableStream<Uint8Array> {
+export function readPieces(
+  db: Store,
+  jobId: JobId,
+  remote: RemoteFile,
+  onError?: (error: unknown) => void,
+): ReadableStream<Uint8Array> {
   const size = remote.size;
   if (size === null) throw new TypeError('readPieces needs a known size');
   const startGeneration = generation(jobId);
@@ -35,33 +40,11 @@ export function readPieces(db: Store, jobId: JobId, remote: RemoteFile): Readabl
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
-        if (offset === size) return controller.close();
-        for (;;) {
-          const seen = changeCount(jobId);
-          const { job, piece } = await pieceAt(db, jobId, offset);
-          check(job?.remote);
-          if (piece) {
-            // Chunk by chunk as the blob yields them: the browser writes the first while the next are read.
-            const end = Math.min(piece.end + 1, offset + READ_BYTES);
-            const reader = piece.blob
-              .slice(offset - piece.start, end - piece.start)
-              .stream()
-              .getReader();
-            for (;;) {
-              const { done, value } = await reader.read();
-              if (done) break;
-              check(job?.remote); // cleared while reading: the blob may already name another version's bytes
-              if (offset + value.length > end)
-                throw new PiecesChangedError(`a stored piece overruns byte ${end}`);
-              offset += value.length;
-              controller.enqueue(value);
-            }
-            if (offset !== end)
-              throw new PiecesChangedError(`a stored piece is shorter than its record at byte ${offset}`);
-            if (offset === size) controller.close();
-            return;
-          }
-          if ((await nextChange(jobId, seen, RECHECK_MS, cancelled.signal)) === 'aborted') return;
+        try {
+          await next(controller);
+        } catch (error) {
+          onError?.(error);
+          throw error;
         }
       },
       cancel() {
@@ -70,6 +53,37 @@ export function readPieces(db: Store, jobId: JobId, remote: RemoteFile): Readabl
     },
     { highWaterMark: 0 },
   );
+
+  async function next(controller: ReadableStreamDefaultController<Uint8Array>): Promise<void> {
+    if (offset === size) return controller.close();
+    for (;;) {
+      const seen = changeCount(jobId);
+      const { job, piece } = await pieceAt(db, jobId, offset);
+      check(job?.remote);
+      if (piece) {
+        // Chunk by chunk as the blob yields them: the browser writes the first while the next are read.
+        const end = Math.min(piece.end + 1, offset + READ_BYTES);
+        const reader = piece.blob
+          .slice(offset - piece.start, end - piece.start)
+          .stream()
+          .getReader();
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          check(job?.remote); // cleared while reading: the blob may already name another version's bytes
+          if (offset + value.length > end)
+            throw new PiecesChangedError(`a stored piece overruns byte ${end}`);
+          offset += value.length;
+          controller.enqueue(value);
+        }
+        if (offset !== end)
+          throw new PiecesChangedError(`a stored piece is shorter than its record at byte ${offset}`);
+        if (offset === size) controller.close();
+        return;
+      }
+      if ((await nextChange(jobId, seen, RECHECK_MS, cancelled.signal)) === 'aborted') return;
+    }
+  }
 }
 
 /** The same remote file: size, validators and URL (the final URL may change between sessions). */

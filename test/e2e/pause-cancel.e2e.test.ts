@@ -1,7 +1,22 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { patternSource, type RangeServer, sha256Of, throttledServer } from '../server/index';
-import { launchBrowser, listDownloads, type TestBrowser, waitForFile } from './browser';
-import { clickLink, listJobs, openPopup, openRequests, readStore, sleep, waitForPieces } from './extension';
+import {
+  launchBrowser,
+  listDownloads,
+  sendFromExtensionPage,
+  type TestBrowser,
+  waitForFile,
+} from './browser';
+import {
+  clickLink,
+  extensionPage,
+  listJobs,
+  openPopup,
+  openRequests,
+  readStore,
+  sleep,
+  waitForPieces,
+} from './extension';
 import { createPageServer, type PageServer } from './pages';
 import { sha256File } from './sha';
 
@@ -79,4 +94,37 @@ it('cancel from the popup stops the requests and leaves neither pieces nor the j
   expect((await listJobs(browser)).map((j) => j.id)).not.toContain(id);
   expect((await listDownloads(browser.downloadDir)).filter((f) => f.startsWith('cancelled'))).toEqual([]);
   await popup.close();
+});
+
+it("cancelling the save in the browser's downloads list pauses the job; resume completes the file", async () => {
+  const server = await startDownload('cancelled-in-browser.bin', 73);
+  const expected = sha256Of(server.source);
+  const page = await extensionPage(browser);
+  // The browser's save of the job starts with it (the file is written while it is fetched).
+  let saveId: number | undefined;
+  await expect
+    .poll(
+      async () => {
+        const items = await page.evaluate(() => chrome.downloads.search({ state: 'in_progress' }));
+        saveId = items.find((i) => i.url.includes('/save/'))?.id;
+        return saveId;
+      },
+      { timeout: 20_000 },
+    )
+    .toBeDefined();
+  await waitForPieces(browser, 2);
+
+  // What the user's Cancel in the downloads list does.
+  await page.evaluate((id) => chrome.downloads.cancel(id), saveId as number);
+  const job = async () => (await listJobs(browser)).find((j) => j.filename === 'cancelled-in-browser.bin');
+  await expect.poll(async () => (await job())?.state.status, { timeout: 5_000 }).toBe('paused');
+  await expect.poll(() => openRequests(server), { timeout: 5_000 }).toBe(0);
+  expect((await job())?.note).toMatch(/cancelled in the browser/);
+
+  const id = (await job())?.id as string;
+  expect(await sendFromExtensionPage(browser, { type: 'job/resume', jobId: id })).toMatchObject({ ok: true });
+  await waitForFile(browser.downloadDir, 'cancelled-in-browser.bin', server.source.size, {
+    timeoutMs: 60_000,
+  });
+  expect(await sha256File(`${browser.downloadDir}/cancelled-in-browser.bin`)).toBe(await expected);
 });

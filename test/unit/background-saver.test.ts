@@ -4,7 +4,7 @@ import { Saver } from '../../src/background/saver';
 import type { RemoteFile } from '../../src/engine/types';
 import { transition } from '../../src/shared/job-state';
 import { getJob, putJob, updateJob } from '../../src/store/jobs';
-import { listPieceBlobs, putPiece } from '../../src/store/pieces';
+import { clearPieces, listPieceBlobs, putPiece } from '../../src/store/pieces';
 import { type JobId, newJobId, openStore, type Store } from '../../src/store/schema';
 import { type FakeChrome, installFakeChrome } from './fake-chrome';
 
@@ -30,19 +30,27 @@ let db: Store;
 let chrome: FakeChrome;
 let saver: Saver;
 let id: JobId;
+let userCancels: JobId[];
 
 beforeEach(async () => {
+  userCancels = [];
   db = await openStore(`saver-${Math.random()}`);
   chrome = installFakeChrome();
-  saver = new Saver(db, async (jobId, event) => {
-    let accepted = false;
-    const job = await updateJob(db, jobId, (j) => {
-      const state = transition(j.state, event);
-      accepted = state !== null;
-      return state ? { ...j, state } : null;
-    });
-    return accepted && job ? job : null;
-  });
+  saver = new Saver(
+    db,
+    async (jobId, event) => {
+      let accepted = false;
+      const job = await updateJob(db, jobId, (j) => {
+        const state = transition(j.state, event);
+        accepted = state !== null;
+        return state ? { ...j, state } : null;
+      });
+      return accepted && job ? job : null;
+    },
+    async (jobId) => {
+      userCancels.push(jobId);
+    },
+  );
   chrome.onCreated = (item) => saver.onCreated(item);
   id = newJobId();
   await putJob(db, {
@@ -68,13 +76,21 @@ async function allStored(): Promise<void> {
   await putPiece(db, id, 10, new Blob([new Uint8Array(10)]));
 }
 
-async function browserReports(downloadId: number, state: 'complete' | 'interrupted', fileSize = SIZE) {
+async function browserReports(
+  downloadId: number,
+  state: 'complete' | 'interrupted',
+  { fileSize = SIZE, error }: { fileSize?: number; error?: string } = {},
+) {
   const item = chrome.downloads.find((d) => d.id === downloadId);
   if (item) {
     item.state = state;
     item.fileSize = fileSize;
   }
-  await saver.onChanged({ id: downloadId, state: { current: state, previous: 'in_progress' } });
+  await saver.onChanged({
+    id: downloadId,
+    state: { current: state, previous: 'in_progress' },
+    ...(error ? { error: { current: error } } : {}),
+  });
 }
 
 async function fetched() {
@@ -167,6 +183,29 @@ describe('the save of a running job', () => {
     expect(chrome.opened).toHaveLength(2);
     await browserReports(101, 'complete');
     expect((await getJob(db, id))?.state).toEqual({ status: 'completed', downloadId: 101 });
+  });
+
+  it("cancelled by the user in the browser's list while the job runs, the job is told to stop", async () => {
+    await saver.begin(id, remote);
+    await tick();
+    await browserReports(100, 'interrupted', { error: 'USER_CANCELED' });
+    expect(userCancels).toEqual([id]);
+    expect(chrome.erased).toEqual([100]);
+  });
+
+  it('ended by its own stream (the pieces were cleared: the file changed), the job is not told to stop', async () => {
+    await saver.begin(id, remote);
+    await tick();
+    const response = saver.respond(new Request(chrome.opened[0]!));
+    const reading = response.body!.getReader().read();
+    reading.catch(() => {});
+    await tick();
+    await clearPieces(db, id);
+    await expect(reading).rejects.toThrow(/cleared/);
+    // Chromium reports a stream that errors as cancelled too.
+    await browserReports(100, 'interrupted', { error: 'USER_CANCELED' });
+    expect(userCancels).toEqual([]);
+    expect(chrome.erased).toEqual([100]);
   });
 
   it('fails the job when the browser never turns the stream into a download', async () => {
