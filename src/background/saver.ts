@@ -63,9 +63,7 @@ export class Saver {
     if (remote.size === null || remote.size === 0 || !remote.acceptRanges) return;
     const current = this.saves.get(jobId);
     if (current && sameFile(current.remote, remote)) return;
-    const replaced = this.detach(jobId); // at once: a second begin meanwhile finds the new save
-    const save = await this.start(jobId, remote);
-    if (replaced) await this.discardSave(replaced);
+    const save = await this.replace(jobId, remote);
     // Never created: forgotten (if still the job's save); the end of the job starts another.
     save.started.catch(() => (this.saves.get(jobId) === save ? this.drop(jobId) : undefined));
   }
@@ -74,11 +72,7 @@ export class Saver {
   async save(job: JobRecord): Promise<void> {
     if (job.remote?.size == null) throw new Error('the file has no known size to save');
     let save = this.saves.get(job.id);
-    if (!save || !sameFile(save.remote, job.remote)) {
-      const replaced = this.detach(job.id);
-      save = await this.start(job.id, job.remote);
-      if (replaced) await this.discardSave(replaced);
-    }
+    if (!save || !sameFile(save.remote, job.remote)) save = await this.replace(job.id, job.remote);
     const downloadId = await save.started;
     if (!(await this.apply(job.id, { type: 'saving', downloadId }))) {
       await this.drop(job.id); // cancelled meanwhile
@@ -110,6 +104,14 @@ export class Saver {
   /** Cancels and erases a detached save's download (or, not created yet, when it is: see `start`). */
   private async discardSave(save: Save): Promise<void> {
     if (save.downloadId !== null) await discard(save.downloadId);
+  }
+
+  /** Starts a new save of the job, the one before it (if any) forgotten at once and then discarded. */
+  private async replace(jobId: JobId, remote: RemoteFile): Promise<Save> {
+    const replaced = this.detach(jobId); // before any await: a second begin meanwhile finds the new save
+    const save = await this.start(jobId, remote);
+    if (replaced) await this.discardSave(replaced);
+    return save;
   }
 
   /** Cancels a cancelled job's save, also one a previous worker started. */

@@ -89,8 +89,8 @@ export class Scheduler {
   }
 
   /**
-   * Work for a free connection: a pending range (or with `frontBytes`, that much of its front), else the back part of the claim expected to finish last.
-   * The split point gives both connections the same expected finish time (half and half when speeds are
+   * Work for a free connection: a pending range (or with `frontBytes`, that much of its front), else the back
+   * part of the claim expected to finish last. The split point gives both connections the same expected finish time (half and half when speeds are
    * unknown), and never leaves the taker less than `minSplitBytes`.
    */
   claimWork(hints: SplitHints, frontBytes?: number): Claim | null {

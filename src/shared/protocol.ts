@@ -48,10 +48,10 @@ export const ALL_MESSAGES: readonly MessageType[] = [...WORKER_MESSAGES, ...OFFS
 /** The name of the Port the popup opens to receive live snapshots. */
 export const SNAPSHOT_PORT = 'snapshots';
 
-const JOB_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+const JOB_ID = new RegExp(`^${UUID}$`);
 /** The worker's save stream URLs: `chrome-extension://<id>/save/<random token>`. */
-const SAVE_URL =
-  /^chrome-extension:\/\/[a-p]{32}\/save\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const SAVE_URL = new RegExp(`^chrome-extension://[a-p]{32}/save/${UUID}$`);
 
 function fail(error: string): { ok: false; error: string } {
   return { ok: false, error };
