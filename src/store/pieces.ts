@@ -26,12 +26,6 @@ export async function putPiece(db: Store, jobId: JobId, start: number, blob: Blo
   announce(jobId, 'stored');
 }
 
-/** The job's pieces in file order, as Blobs (handles to stored data, not copies). */
-export async function listPieceBlobs(db: Store, jobId: JobId): Promise<Blob[]> {
-  const pieces = await db.getAll('pieces', piecesOf(jobId));
-  return pieces.map((p) => p.blob);
-}
-
 /** Forgets a job's pieces and its done ranges (the remote file changed, or the job is over). */
 export async function clearPieces(db: Store, jobId: JobId): Promise<void> {
   const tx = db.transaction(['jobs', 'pieces'], 'readwrite');

@@ -101,20 +101,6 @@ describe('engine in piece mode (sink.writeResponse)', () => {
     expect(spread(await starts(false))).toBeGreaterThan(4 * MIB);
   });
 
-  it('in order, a slow connection does not hold up the finish', async () => {
-    const source = patternSource(8 * MIB, 36);
-    const server = await serve(unevenServer(source, { rates: [4 * MIB, 4 * MIB, 128 * 1024, 4 * MIB] }));
-    const sink = new PieceMemorySink(null, MIB);
-    sink.inOrder = true;
-    const run = await runEngine(server.url, { maxConnections: 4, sink });
-    expect(run.error).toBeNull();
-    expect(sink.sha256()).toBe(await sha256Of(source));
-    expect(run.result?.receivedBytes).toBe(source.size);
-    expectBoundedPieces(server, MIB, run.result?.remote.etag);
-    expectTiled(sink, source.size);
-    expect(gets(server).length).toBeLessThanOrEqual(48);
-  });
-
   it('retries a piece whose connection drops mid-body, from the piece start, bounded', async () => {
     const source = patternSource(4 * MIB, 32);
     const server = await serve(dropAfterServer(source, { afterBytes: 100_000, firstRequests: 3 }));
@@ -136,10 +122,18 @@ describe('engine in piece mode (sink.writeResponse)', () => {
     }
   });
 
-  it('finishes on uneven connections: small pieces for slow connections, splits never cut a piece', async () => {
-    const source = patternSource(8 * MIB, 33);
+  it.each([
+    [
+      'finishes on uneven connections: small pieces for slow connections, splits never cut a piece',
+      false,
+      33,
+    ],
+    ['in order, a slow connection does not hold up the finish', true, 36],
+  ])('%s', async (_name, inOrder, seed) => {
+    const source = patternSource(8 * MIB, seed);
     const server = await serve(unevenServer(source, { rates: [4 * MIB, 4 * MIB, 128 * 1024, 4 * MIB] }));
     const sink = new PieceMemorySink(null, MIB);
+    sink.inOrder = inOrder;
     const run = await runEngine(server.url, { maxConnections: 4, sink });
     expect(run.error).toBeNull();
     expect(sink.sha256()).toBe(await sha256Of(source));

@@ -3,11 +3,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BrowserDownloads } from '../../src/background/hand-off';
 import { JobManager } from '../../src/background/job-manager';
 import { HostPool } from '../../src/engine/host-pool';
-import type { RemoteFile } from '../../src/engine/types';
 import { DEFAULT_SETTINGS } from '../../src/shared/settings';
 import { getJob, listJobs, putJob } from '../../src/store/jobs';
-import { listPieceBlobs, putPiece } from '../../src/store/pieces';
+import { putPiece } from '../../src/store/pieces';
 import { type JobId, type JobRecord, newJobId, openStore, type Store } from '../../src/store/schema';
+import { listPieceBlobs, runningJob, testRemote } from '../helpers/stored-jobs';
 import { type FakeChrome, installFakeChrome } from './fake-chrome';
 
 /**
@@ -16,17 +16,8 @@ import { type FakeChrome, installFakeChrome } from './fake-chrome';
  */
 
 const SIZE = 20;
-const URL = 'http://127.0.0.1/f.bin';
-const remote: RemoteFile = {
-  url: URL,
-  finalUrl: URL,
-  size: SIZE,
-  acceptRanges: true,
-  etag: '"v1"',
-  lastModified: null,
-  mime: 'application/octet-stream',
-  filename: 'f.bin',
-};
+const remote = testRemote(SIZE);
+const URL = remote.url;
 
 let db: Store;
 let chrome: FakeChrome;
@@ -68,19 +59,7 @@ const traffic = {
 /** A job with every byte stored (two pieces), in `state`. */
 async function storedJob(state: JobRecord['state'], extra: Partial<JobRecord> = {}): Promise<JobId> {
   const id = newJobId();
-  await putJob(db, {
-    id,
-    url: URL,
-    referrer: null,
-    origin: 'auto',
-    filename: 'f.bin',
-    sizeBytes: SIZE,
-    createdAt: Date.now() - 1000,
-    state: { status: 'running' },
-    remote,
-    done: [],
-    note: null,
-  });
+  await putJob(db, runningJob(id, remote, { createdAt: Date.now() - 1000 }));
   await putPiece(db, id, 0, new Blob([new Uint8Array(10)]));
   await putPiece(db, id, 10, new Blob([new Uint8Array(10)]));
   await db.put('jobs', { ...(await getJob(db, id))!, state, ...extra });

@@ -1,11 +1,11 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Saver } from '../../src/background/saver';
-import type { RemoteFile } from '../../src/engine/types';
 import { transition } from '../../src/shared/job-state';
 import { getJob, putJob, updateJob } from '../../src/store/jobs';
-import { clearPieces, listPieceBlobs, putPiece } from '../../src/store/pieces';
+import { clearPieces, putPiece } from '../../src/store/pieces';
 import { type JobId, newJobId, openStore, type Store } from '../../src/store/schema';
+import { listPieceBlobs, runningJob, testRemote } from '../helpers/stored-jobs';
 import { type FakeChrome, installFakeChrome } from './fake-chrome';
 
 /**
@@ -15,16 +15,7 @@ import { type FakeChrome, installFakeChrome } from './fake-chrome';
  */
 
 const SIZE = 20;
-const remote: RemoteFile = {
-  url: 'http://127.0.0.1/f.bin',
-  finalUrl: 'http://127.0.0.1/f.bin',
-  size: SIZE,
-  acceptRanges: true,
-  etag: '"v1"',
-  lastModified: null,
-  mime: 'application/octet-stream',
-  filename: 'f.bin',
-};
+const remote = testRemote(SIZE);
 
 let db: Store;
 let chrome: FakeChrome;
@@ -53,19 +44,7 @@ beforeEach(async () => {
   );
   chrome.onCreated = (item) => saver.onCreated(item);
   id = newJobId();
-  await putJob(db, {
-    id,
-    url: remote.url,
-    referrer: null,
-    origin: 'auto',
-    filename: 'f.bin',
-    sizeBytes: SIZE,
-    createdAt: Date.now(),
-    state: { status: 'running' },
-    remote,
-    done: [],
-    note: null,
-  });
+  await putJob(db, runningJob(id, remote));
 });
 afterEach(() => db.close());
 

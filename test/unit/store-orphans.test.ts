@@ -1,8 +1,9 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { deleteJob, putJob, updateJob } from '../../src/store/jobs';
-import { deleteOrphanPieces, listPieceBlobs, putPiece } from '../../src/store/pieces';
+import { deleteOrphanPieces, putPiece } from '../../src/store/pieces';
 import { type JobId, type JobRecord, newJobId, openStore, type Store } from '../../src/store/schema';
+import { listPieceBlobs } from '../helpers/stored-jobs';
 
 let db: Store;
 beforeEach(async () => {

@@ -1,10 +1,10 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { RemoteFile } from '../../src/engine/types';
 import { deleteJob, putJob, updateJob } from '../../src/store/jobs';
 import { PiecesChangedError, readPieces } from '../../src/store/piece-reader';
 import { clearPieces, putPiece } from '../../src/store/pieces';
 import { type JobId, newJobId, openStore, type Store } from '../../src/store/schema';
+import { runningJob, testRemote } from '../helpers/stored-jobs';
 
 /**
  * The save stream's source: a job's file read from its stored pieces in order while they arrive. It must
@@ -13,16 +13,7 @@ import { type JobId, newJobId, openStore, type Store } from '../../src/store/sch
  */
 
 const SIZE = 30;
-const remote: RemoteFile = {
-  url: 'http://127.0.0.1/f.bin',
-  finalUrl: 'http://127.0.0.1/f.bin',
-  size: SIZE,
-  acceptRanges: true,
-  etag: '"v1"',
-  lastModified: null,
-  mime: 'application/octet-stream',
-  filename: 'f.bin',
-};
+const remote = testRemote(SIZE);
 const file = Uint8Array.from({ length: SIZE }, (_, i) => (i * 7 + 3) % 256);
 const piece = (start: number, end: number) => new Blob([file.slice(start, end + 1)]);
 
@@ -32,19 +23,7 @@ let id: JobId;
 beforeEach(async () => {
   db = await openStore(`reader-${Math.random()}`);
   id = newJobId();
-  await putJob(db, {
-    id,
-    url: remote.url,
-    referrer: null,
-    origin: 'auto',
-    filename: 'f.bin',
-    sizeBytes: SIZE,
-    createdAt: Date.now(),
-    state: { status: 'running' },
-    remote,
-    done: [],
-    note: null,
-  });
+  await putJob(db, runningJob(id, remote));
 });
 afterEach(() => db.close());
 

@@ -3,8 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RemoteFile } from '../../src/engine/types';
 import { deleteJob, getJob, putJob, updateJob } from '../../src/store/jobs';
 import { createPieceSink, PREFERRED_WRITE_BYTES } from '../../src/store/piece-sink';
-import { listPieceBlobs } from '../../src/store/pieces';
 import { type JobId, type JobRecord, newJobId, openStore, type Store } from '../../src/store/schema';
+import { listPieceBlobs } from '../helpers/stored-jobs';
 
 const remote: RemoteFile = {
   url: 'http://127.0.0.1/f.bin',
