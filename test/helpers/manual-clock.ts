@@ -37,3 +37,24 @@ export class ManualClock implements Clock {
     }
   }
 }
+
+/**
+ * Drives `clock` a millisecond at a time until `work` settles (or `maxMs` of clock time pass), letting everything
+ * woken at each instant run to completion first: a macrotask turn drains every microtask, so what happens at an
+ * instant does not depend on how many awaits the code under test takes.
+ */
+export async function runSettled<T>(clock: ManualClock, work: Promise<T>, maxMs: number): Promise<T> {
+  let settled = false;
+  const tracked = work.finally(() => {
+    settled = true;
+  });
+  tracked.catch(() => {});
+  const end = clock.now() + maxMs;
+  while (!settled && clock.now() < end) {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    await clock.advance(1);
+  }
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  if (!settled) throw new Error(`still running after ${maxMs} ms of clock time`);
+  return tracked;
+}
