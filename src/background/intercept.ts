@@ -15,8 +15,6 @@ export type Decision =
   /** `reason` is shown in the popup; null for downloads that are none of our business (ours, blob:, data:). */
   | { take: false; reason: string | null };
 
-const MIB = 1024 * 1024;
-
 /** Whether downloads.onCreated should cancel a browser download and run it through the engine instead. */
 export function decide(item: CreatedDownload, settings: Settings, runtimeId: string): Decision {
   if (item.byExtensionId === runtimeId) return { take: false, reason: null };
@@ -50,8 +48,4 @@ export function nameFromUrl(url: string): string {
   } catch {
     return 'download';
   }
-}
-
-export function describeSize(bytes: number): string {
-  return bytes >= MIB ? `${(bytes / MIB).toFixed(1)} MiB` : `${bytes} bytes`;
 }

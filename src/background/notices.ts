@@ -1,5 +1,5 @@
 import type { DownloadNotice } from '../engine/types';
-import { describeSize } from './intercept';
+import { describeSize } from '../shared/format-bytes';
 
 /** The engine's notices, as the job's note (transient) and its warning (kept until the job starts from zero). */
 export type JobNotice = Exclude<DownloadNotice, { type: 'single-stream' }>;

@@ -1,4 +1,4 @@
-import { describeSize } from './intercept';
+import { describeSize } from '../shared/format-bytes';
 
 /**
  * Room for a job's pieces. The extension has unlimitedStorage, so the browser rarely refuses a write, but the

@@ -1,5 +1,6 @@
+import { formatBytes } from '../shared/format-bytes';
 import type { JobView } from '../shared/job-view';
-import { formatBytes, formatDuration, formatSpeed, percent } from './format';
+import { formatDuration, formatSpeed, percent } from './format';
 
 export type JobAction = 'pause' | 'resume' | 'cancel' | 'retry' | 'remove' | 'open' | 'show';
 

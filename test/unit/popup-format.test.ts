@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatDuration, formatSpeed, percent } from '../../src/popup/format';
+import { formatDuration, formatSpeed, percent } from '../../src/popup/format';
 
 describe('popup formatting', () => {
-  it.each([
-    [0, '0 B'],
-    [1023, '1023 B'],
-    [1536, '1.5 KiB'],
-    [64 * 1024 * 1024, '64 MiB'],
-    [5 * 1024 ** 4, '5.0 TiB'],
-  ])('%d bytes → %s', (bytes, text) => {
-    expect(formatBytes(bytes)).toBe(text);
-  });
-
   it('formats speed and time left', () => {
     expect(formatSpeed(2.5 * 1024 * 1024)).toBe('2.5 MiB/s');
     expect(formatDuration(4_400)).toBe('4 s');
