@@ -5,9 +5,10 @@ import { join, resolve } from 'node:path';
 import { type BrowserContext, chromium, type Page, type Worker } from 'playwright-core';
 
 /**
- * Real Chromium with the built extension (DESIGN fact 10): Debian's /usr/bin/chromium, headless=new, a fresh
- * profile whose Preferences send downloads to our directory, and CDP Browser.setDownloadBehavior 'default'
- * so Playwright's own download handling does not hijack chrome.downloads.
+ * Real Chromium with the built extension (docs/platform.md fact 10): Debian's /usr/bin/chromium,
+ * headless=new, a fresh profile whose Preferences send downloads to our directory, and CDP
+ * Browser.setDownloadBehavior 'default' so Playwright's own download handling does not hijack
+ * chrome.downloads.
  */
 export const DIST = resolve(import.meta.dirname, '../../dist');
 export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
@@ -82,7 +83,7 @@ export async function createProfile(): Promise<string> {
   return root;
 }
 
-/** Chromium's flags for every end-to-end launch (DESIGN fact 10). */
+/** Chromium's flags for every end-to-end launch (docs/platform.md fact 10). */
 export function chromiumArgs(): string[] {
   return [
     '--headless=new',

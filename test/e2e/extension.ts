@@ -110,7 +110,10 @@ export async function waitForPieces(
   return pieces;
 }
 
-/** Stops the extension's service worker as Chromium does when it deems it idle (DESIGN facts 1 and 2). */
+/**
+ * Stops the extension's service worker as Chromium does when it deems it idle
+ * (docs/platform.md facts 1 and 2).
+ */
 export async function stopWorker(browser: TestBrowser): Promise<void> {
   const cdp = await browser.context.newCDPSession(browser.page);
   await cdp.send('ServiceWorker.enable');

@@ -27,11 +27,11 @@ afterAll(async () => {
 });
 
 /**
- * The one long test (DESIGN facts 1 and 2), in a browser with no debugger on the worker: Chromium's own idle
- * rule applies. The worker is stopped once early; with no page open, what starts it again is an extension
- * event: the keep-alive alarm, or (sooner) the browser reporting the save stream the stopped worker was serving
- * interrupted. After that the download runs for more than 90 s, three times the idle limit, and must never be
- * cut.
+ * The one long test (docs/platform.md facts 1 and 2), in a browser with no debugger on the worker: Chromium's
+ * own idle rule applies. The worker is stopped once early; with no page open, what starts it again is an
+ * extension event: the keep-alive alarm, or (sooner) the browser reporting the save stream the stopped worker
+ * was serving interrupted. After that the download runs for more than 90 s, three times the idle limit, and
+ * must never be cut.
  */
 it('with no debugger attached, a stopped worker starts again by itself and a 90 s download is never cut', async () => {
   // 48 MiB over 6 connections of 80 KiB/s: about 100 s of transfer.

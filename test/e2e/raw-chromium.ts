@@ -5,8 +5,8 @@ import type { Readable, Writable } from 'node:stream';
 import { CHROMIUM, chromiumArgs, createProfile, EXTENSION_ORIGIN } from './browser';
 
 /**
- * Chromium with the extension and no debugger on its worker (DESIGN fact 2): Playwright attaches to every
- * service worker, which keeps it alive and hides fact 1. Here the test speaks raw CDP over
+ * Chromium with the extension and no debugger on its worker (docs/platform.md fact 2): Playwright attaches to
+ * every service worker, which keeps it alive and hides fact 1. Here the test speaks raw CDP over
  * --remote-debugging-pipe to the browser target only (open a tab, list or close targets) and never attaches
  * to the worker. Downloads land where the profile's Preferences say; nothing hijacks chrome.downloads.
  */

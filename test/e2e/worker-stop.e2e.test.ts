@@ -55,8 +55,8 @@ function requestedRange(r: RequestRecord, size: number): Range | null {
 
 const overlaps = (a: Range, b: Range) => a.start <= b.end && b.start <= a.end;
 
-// DESIGN facts 1 and 2: Chromium may stop the worker at any instant; every job resumes from IndexedDB, and an
-// interruption costs at most about one piece per connection.
+// docs/platform.md facts 1 and 2: Chromium may stop the worker at any instant; every job resumes from
+// IndexedDB, and an interruption costs at most about one piece per connection.
 it('survives three worker stops mid-download, re-fetching at most one piece per connection per stop', async () => {
   const source = patternSource(64 * MIB, 41);
   server = await throttledServer(source, { bytesPerSecond: 2.5 * MIB }, { path: '/stopped.bin' });
