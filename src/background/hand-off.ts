@@ -1,5 +1,5 @@
-import { updateJob } from '../store/jobs';
-import type { JobId, JobRecord, Store } from '../store/schema';
+import type { JobId, JobRecord } from '../store/schema';
+import type { JobRecords } from './job-records';
 
 /** The initial call and one more after a worker restart: a call that keeps failing is not repeated forever. */
 export const MAX_HAND_OFF_TRIES = 2;
@@ -22,9 +22,8 @@ export class HandOff {
   private readonly called = new Set<JobId>();
 
   constructor(
-    private readonly db: Store,
+    private readonly records: JobRecords,
     private readonly browser: BrowserDownloads,
-    private readonly onChange: () => void,
   ) {}
 
   /** Calls the browser for a job that was just handed back. */
@@ -41,30 +40,16 @@ export class HandOff {
     this.called.add(job.id);
     // The call may have reached the browser before the worker stopped: then its download is already there.
     const found = await this.browser.find(job.url, job.createdAt).catch(() => null);
-    if (found !== null) return this.record(job.id, found);
-    let again = false;
-    const next = await updateJob(this.db, job.id, (j) => {
-      const tries = j.handOff?.downloadId === null ? j.handOff.tries : MAX_HAND_OFF_TRIES;
-      again = j.state.status === 'handed-to-browser' && tries < MAX_HAND_OFF_TRIES;
-      return again ? { ...j, handOff: { downloadId: null, tries: tries + 1 } } : null;
-    });
-    if (again && next) await this.call(next);
+    if (found !== null) return this.records.recordHandOff(job.id, found);
+    const again = await this.records.countHandOffTry(job.id, MAX_HAND_OFF_TRIES);
+    if (again) await this.call(again);
   }
 
   private async call(job: JobRecord): Promise<void> {
     try {
-      await this.record(job.id, await this.browser.start(job.url));
+      await this.records.recordHandOff(job.id, await this.browser.start(job.url));
     } catch (error) {
-      await updateJob(this.db, job.id, (j) => ({
-        ...j,
-        note: `the browser could not start it: ${String(error)}`,
-      }));
-      this.onChange();
+      await this.records.note(job.id, `the browser could not start it: ${String(error)}`);
     }
-  }
-
-  private async record(id: JobId, downloadId: number): Promise<void> {
-    await updateJob(this.db, id, (j) => (j.handOff ? { ...j, handOff: { ...j.handOff, downloadId } } : null));
-    this.onChange();
   }
 }

@@ -1,32 +1,15 @@
 import type { HostPool } from '../engine/host-pool';
 import type { RateLimiter } from '../engine/rate-limiter';
-import { type JobEvent, serializeError, transition } from '../shared/job-state';
+import { serializeError } from '../shared/job-state';
 import type { Settings } from '../shared/settings';
-import { deleteJob, getJob, listJobs, putJob, updateJob } from '../store/jobs';
-import { clearPieces, deleteOrphanPieces } from '../store/pieces';
-import { type JobId, type JobRecord, newJobId, type Store } from '../store/schema';
+import { deleteOrphanPieces } from '../store/pieces';
+import type { JobId, JobRecord, Store } from '../store/schema';
 import { type BrowserDownloads, HandOff } from './hand-off';
-import { type LiveJob, runJob } from './job-runner';
+import { JobRecords, type NewJob } from './job-records';
+import { type LiveJob, type RunOutcome, runJob } from './job-runner';
 import { addRefererRule, clearRefererRules, removeRefererRule } from './referer';
 import { Saver } from './saver';
-
-/**
- * Applies one state-machine event to a stored job, with `patch` written in the same transaction when it is
- * accepted; resolves to the updated job, or null if not accepted.
- */
-export type ApplyEvent = (
-  id: JobId,
-  event: JobEvent,
-  patch?: Partial<JobRecord>,
-) => Promise<JobRecord | null>;
-
-export interface NewJob {
-  url: string;
-  referrer: string | null;
-  origin: JobRecord['origin'];
-  filename: string;
-  sizeBytes: number | null;
-}
+import { type StopReason, stopRun } from './stop-reason';
 
 export interface ManagerDeps {
   settings: () => Promise<Settings>;
@@ -48,6 +31,7 @@ export interface TrafficControl {
 /** The queue: at most `concurrentDownloads` jobs fetch at once, in the order they were added. */
 export class JobManager {
   readonly live = new Map<JobId, LiveJob>();
+  private readonly records: JobRecords;
   private readonly saver: Saver;
   private readonly handOff: HandOff;
   private pumping: Promise<void> = Promise.resolve();
@@ -56,8 +40,9 @@ export class JobManager {
     private readonly db: Store,
     private readonly deps: ManagerDeps,
   ) {
-    this.saver = new Saver(db, this.apply, (id) => this.pauseForBrowser(id));
-    this.handOff = new HandOff(db, deps.browser, deps.onChange);
+    this.records = new JobRecords(db, deps.onChange);
+    this.saver = new Saver(db, this.records, (id) => this.pauseForBrowser(id));
+    this.handOff = new HandOff(this.records, deps.browser);
   }
 
   /** True while the worker must stay awake. */
@@ -65,79 +50,59 @@ export class JobManager {
     return this.live.size > 0 || this.saver.busy;
   }
 
-  readonly apply: ApplyEvent = async (id, event, patch = {}) => {
-    let accepted = false;
-    const job = await updateJob(this.db, id, (current) => {
-      const state = transition(current.state, event);
-      accepted = state !== null;
-      return state ? { ...current, ...patch, state } : null;
-    });
-    if (accepted) this.deps.onChange();
-    return accepted && job ? job : null;
-  };
-
   async add(input: NewJob): Promise<JobId> {
-    const id = newJobId();
-    await putJob(this.db, {
-      ...input,
-      id,
-      createdAt: Date.now(),
-      state: { status: 'queued' },
-      remote: null,
-      done: [],
-      note: null,
-      warning: null,
-    });
-    this.deps.onChange();
+    const id = await this.records.create(input);
     await this.pump();
     return id;
   }
 
   async pause(id: JobId): Promise<void> {
-    if (await this.apply(id, { type: 'pause' })) this.live.get(id)?.controller.abort('pause');
+    if (await this.records.apply(id, { type: 'pause' })) this.stopLive(id, { kind: 'pause' });
   }
 
   /** The user cancelled the job's save in the browser: the job pauses (its pieces stay) and says why. */
   private async pauseForBrowser(id: JobId): Promise<void> {
-    if (!(await this.apply(id, { type: 'pause' }))) return;
-    this.live.get(id)?.controller.abort('pause');
-    await this.note(id, "Paused: its download was cancelled in the browser's downloads list");
+    if (!(await this.records.apply(id, { type: 'pause' }))) return;
+    this.stopLive(id, { kind: 'pause' });
+    await this.records.note(id, "Paused: its download was cancelled in the browser's downloads list");
+  }
+
+  /** Stops the job's run, if it has one (true). */
+  private stopLive(id: JobId, reason: StopReason): boolean {
+    const live = this.live.get(id);
+    if (live) stopRun(live.controller, reason);
+    return live !== undefined;
   }
 
   async resume(id: JobId): Promise<void> {
-    if (!(await this.apply(id, { type: 'resume' }))) return;
-    await this.note(id, null); // why it was paused no longer holds
+    if (!(await this.records.apply(id, { type: 'resume' }))) return;
+    await this.records.note(id, null); // why it was paused no longer holds
     await this.pump();
   }
 
   async retry(id: JobId): Promise<void> {
-    const job = await this.apply(id, { type: 'retry' });
+    const job = await this.records.apply(id, { type: 'retry' });
     if (!job) return;
     // Starting from zero: no byte a warning spoke of is kept.
-    if (job.done.length === 0 && job.warning) await updateJob(this.db, id, (j) => ({ ...j, warning: null }));
+    if (job.done.length === 0 && job.warning) await this.records.warn(id, null);
     await this.pump();
   }
 
   /** Stops a job and forgets it: its pieces and its record (a running job's once its run has stopped). */
   async cancel(id: JobId): Promise<void> {
-    const before = await getJob(this.db, id);
-    if (!before || !(await this.apply(id, { type: 'cancel' }))) return;
-    const live = this.live.get(id);
-    if (live) {
-      live.controller.abort('cancel'); // the run's end deletes the job (see settle)
-      return;
-    }
+    const before = await this.records.get(id);
+    if (!before || !(await this.records.apply(id, { type: 'cancel' }))) return;
+    if (this.stopLive(id, { kind: 'cancel' })) return; // the run's end deletes the job (see settle)
     await this.saver.cancel(before);
     await this.forget(id);
   }
 
   /** Forgets a job that is not active (its pieces too). */
   async remove(id: JobId): Promise<void> {
-    const job = await getJob(this.db, id);
+    const job = await this.records.get(id);
     if (!job || this.live.has(id) || job.state.status === 'completing') return;
     if (job.state.status === 'queued') return;
-    await deleteJob(this.db, id);
-    this.deps.onChange();
+    await this.records.delete(id);
   }
 
   onDownloadChanged(delta: chrome.downloads.DownloadDelta): Promise<void> {
@@ -163,9 +128,9 @@ export class JobManager {
   async restore(): Promise<void> {
     await deleteOrphanPieces(this.db);
     await clearRefererRules().catch(() => {});
-    for (const job of await listJobs(this.db)) {
+    for (const job of await this.records.list()) {
       const { status } = job.state;
-      if (status === 'running') await this.apply(job.id, { type: 'interrupted' });
+      if (status === 'running') await this.records.apply(job.id, { type: 'interrupted' });
       // Cancelled while its run was stopping, and the worker stopped before the run's end deleted it.
       if (status === 'cancelled') await this.forget(job.id);
       // Save streams die with the worker: a save under way is cancelled, a completing job saves again.
@@ -183,10 +148,10 @@ export class JobManager {
 
   private async startQueued(): Promise<void> {
     const settings = await this.deps.settings();
-    for (const job of await listJobs(this.db)) {
+    for (const job of await this.records.list()) {
       if (this.live.size >= settings.concurrentDownloads) break;
       if (job.state.status !== 'queued') continue;
-      const started = await this.apply(job.id, { type: 'start' });
+      const started = await this.records.apply(job.id, { type: 'start' });
       if (!started) continue;
       const live: LiveJob = { controller: new AbortController(), progress: null };
       this.live.set(job.id, live);
@@ -202,9 +167,10 @@ export class JobManager {
       maxConnections,
       pool: await traffic.hostPool(),
       limits: traffic.limitsFor(job.id),
+      recordFile: (remote) => this.records.recordFile(job.id, remote),
       onProgress: this.deps.onChange,
-      onNote: (note) => void this.note(job.id, note),
-      onWarning: (warning) => void this.warn(job.id, warning),
+      onNote: (note) => void this.records.note(job.id, note),
+      onWarning: (warning) => void this.records.warn(job.id, warning),
       onBegin: (remote) => void this.saver.begin(job.id, remote).catch(() => {}),
     });
     if (outcome.kind !== 'fetched') await this.saver.drop(job.id);
@@ -219,29 +185,30 @@ export class JobManager {
     }
   }
 
-  private async settle(id: JobId, outcome: Awaited<ReturnType<typeof runJob>>): Promise<void> {
+  private async settle(id: JobId, outcome: RunOutcome): Promise<void> {
     switch (outcome.kind) {
       case 'fetched': {
-        const job = await this.apply(id, { type: 'fetched' });
+        const job = await this.records.apply(id, { type: 'fetched' });
         if (job) await this.save(job);
         return;
       }
       case 'stopped':
-        if ((await getJob(this.db, id))?.state.status === 'cancelled') await this.forget(id);
+        if ((await this.records.get(id))?.state.status === 'cancelled') await this.forget(id);
         return;
       case 'no-ranges':
         return this.handBack(id, 'the server does not support byte ranges');
       case 'no-space':
         // The stored pieces stay; resume (once space is freed) continues from them.
-        if (await this.apply(id, { type: 'pause' })) await this.note(id, `Paused: ${outcome.message}`);
+        if (await this.records.apply(id, { type: 'pause' }))
+          await this.records.note(id, `Paused: ${outcome.message}`);
         return;
       case 'failed': {
-        const job = await getJob(this.db, id);
+        const job = await this.records.get(id);
         const error = serializeError(outcome.error);
         // Nothing stored yet: the browser's own downloader gets its chance, once.
         if (job && job.done.length === 0)
           return this.handBack(id, `the accelerated download failed: ${error.message}`);
-        await this.apply(id, { type: 'fail', error });
+        await this.records.apply(id, { type: 'fail', error });
         return;
       }
       default: {
@@ -251,39 +218,28 @@ export class JobManager {
     }
   }
 
-  private async note(id: JobId, note: string | null): Promise<void> {
-    await updateJob(this.db, id, (j) => ({ ...j, note }));
-    this.deps.onChange();
-  }
-
-  private async warn(id: JobId, warning: string): Promise<void> {
-    await updateJob(this.db, id, (j) => ({ ...j, warning }));
-    this.deps.onChange();
-  }
-
   /** Deletes a cancelled job: its record, its pieces, and any Referer rule it still has. */
   private async forget(id: JobId): Promise<void> {
     await removeRefererRule(id);
-    await deleteJob(this.db, id);
-    this.deps.onChange();
+    await this.records.delete(id);
   }
 
   private async save(job: JobRecord): Promise<void> {
     try {
       await this.saver.save(job);
     } catch (error) {
-      await this.apply(job.id, { type: 'fail', error: serializeError(error) });
+      await this.records.apply(job.id, { type: 'fail', error: serializeError(error) });
     }
   }
 
   private async handBack(id: JobId, reason: string): Promise<void> {
-    const job = await this.apply(
+    const job = await this.records.apply(
       id,
       { type: 'hand-back', reason },
       { handOff: { downloadId: null, tries: 1 } },
     );
     if (!job) return;
-    await clearPieces(this.db, id);
+    await this.records.clearPieces(id);
     await this.handOff.start(job);
   }
 }

@@ -8,6 +8,7 @@ import { systemClock } from '../shared/system-clock';
 import { createPieceSink } from '../store/piece-sink';
 import type { JobRecord, Store } from '../store/schema';
 import { describeNotice, warningFor } from './notices';
+import { type StopReason, stopReasonOf, stopRun } from './stop-reason';
 import { ensureSpace, isOutOfSpace, NotEnoughSpaceError } from './storage-space';
 
 /** A job the worker is fetching right now. */
@@ -26,7 +27,6 @@ export type RunOutcome =
   | { kind: 'no-space'; message: string }
   | { kind: 'failed'; error: unknown };
 
-const NO_RANGES = 'no-ranges';
 /** How often a running job re-checks that the rest of the file still fits. */
 const SPACE_CHECK_MS = 2_000;
 
@@ -36,6 +36,8 @@ export interface RunOptions {
   pool: HostPool;
   /** Speed limits to pace this job's reads by. */
   limits: readonly RateLimiter[];
+  /** What the probe learned of the file, to be recorded on the job before any piece is stored. */
+  recordFile: (remote: RemoteFile) => Promise<void>;
   onProgress: () => void;
   onNote: (note: string) => void;
   /** A warning about the file's integrity: the job keeps it whatever notes follow. */
@@ -52,7 +54,7 @@ export async function runJob(
   options: RunOptions,
 ): Promise<RunOutcome> {
   const { controller } = live;
-  const space = new SpaceWatch((error) => controller.abort(error));
+  const space = new SpaceWatch((error) => stopRun(controller, { kind: 'no-space', message: error.message }));
   try {
     // Known size (the browser's, or a previous probe's): check before the first request.
     const knownSize = job.remote?.size ?? job.sizeBytes;
@@ -61,7 +63,7 @@ export async function runJob(
       url: job.url,
       fetcher: createFetcher(),
       clock: systemClock,
-      sink: checkingSpace(createPieceSink(db, job.id), options.onBegin),
+      sink: checkingSpace(createPieceSink(db, job.id, options.recordFile), options.onBegin),
       maxConnections: options.maxConnections,
       // All connections from the start: the browser allows at most 6 per host anyway, and in Chromium the
       // ramp's steps, measured over whole-response pieces stored one by one, often stopped at 4 of 6.
@@ -75,7 +77,7 @@ export async function runJob(
         options.onProgress();
       },
       onNotice: (notice) => {
-        if (notice.type === 'single-stream') controller.abort(NO_RANGES);
+        if (notice.type === 'single-stream') stopRun(controller, { kind: 'no-ranges' });
         else {
           options.onNote(describeNotice(notice));
           const warning = warningFor(notice);
@@ -85,15 +87,30 @@ export async function runJob(
     });
     return { kind: 'fetched', remote: result.remote };
   } catch (error) {
-    const { signal } = controller;
-    if (signal.reason instanceof NotEnoughSpaceError)
-      return { kind: 'no-space', message: signal.reason.message };
-    if (signal.aborted) return signal.reason === NO_RANGES ? { kind: 'no-ranges' } : { kind: 'stopped' };
+    const stopped = stopReasonOf(controller.signal);
+    // Only the worker aborts a run, always with a StopReason: whatever the engine threw then is its echo.
+    if (stopped) return outcomeOf(stopped);
     if (error instanceof NotEnoughSpaceError) return { kind: 'no-space', message: error.message };
     if (isOutOfSpace(error)) {
       return { kind: 'no-space', message: 'storage is full: free some space, then resume' };
     }
     return { kind: 'failed', error };
+  }
+}
+
+function outcomeOf(reason: StopReason): RunOutcome {
+  switch (reason.kind) {
+    case 'pause':
+    case 'cancel':
+      return { kind: 'stopped' };
+    case 'no-ranges':
+      return { kind: 'no-ranges' };
+    case 'no-space':
+      return { kind: 'no-space', message: reason.message };
+    default: {
+      const _exhaustive: never = reason;
+      return _exhaustive;
+    }
   }
 }
 

@@ -1,11 +1,17 @@
 import type { RemoteFile } from '../engine/types';
 import { serializeError } from '../shared/job-state';
-import { getJob, listJobs, updateJob } from '../store/jobs';
 import { sameFile } from '../store/piece-reader';
-import { clearPieces } from '../store/pieces';
 import type { JobId, JobRecord, Store } from '../store/schema';
-import type { ApplyEvent } from './job-manager';
+import type { JobRecords } from './job-records';
 import { closeDocument, openSave } from './offscreen-client';
+import {
+  downloadIdOf,
+  OPENING,
+  type SaveEvent,
+  type SaveState,
+  type SaveStep,
+  transition,
+} from './save-state';
 import { SaveStreams } from './save-streams';
 
 /** How long the browser may take to turn a save stream into a download before the save counts as failed. */
@@ -16,12 +22,9 @@ interface Save {
   jobId: JobId;
   url: string;
   remote: RemoteFile;
-  /** The browser's download id, once it has created the download. */
+  state: SaveState;
+  /** The browser's download id, once it has created the download; rejects if it never does. */
   started: Promise<number>;
-  downloadId: number | null;
-  /** The browser finished writing before the job reached `completing`. */
-  complete: boolean;
-  dropped: boolean;
 }
 
 /**
@@ -30,7 +33,8 @@ interface Save {
  * and the last piece costs one piece's copy, not the whole file's. When the job has every byte (`save`),
  * the save under way is kept, or a new one started. Only when the browser reports the file complete, with
  * every byte, are the job's pieces deleted. A paused, failed or cancelled job's save is cancelled and erased
- * from the browser's list; its pieces stay for the next one.
+ * from the browser's list; its pieces stay for the next one. Each save's state is save-state.ts's machine;
+ * the saver carries out its steps.
  */
 export class Saver {
   private readonly saves = new Map<JobId, Save>();
@@ -43,8 +47,8 @@ export class Saver {
    * Save As dialog): the job should stop too, not save again at its end.
    */
   constructor(
-    private readonly db: Store,
-    private readonly apply: ApplyEvent,
+    db: Store,
+    private readonly records: JobRecords,
     private readonly onUserCancel: (jobId: JobId) => Promise<void> = async () => {},
   ) {
     this.streams = new SaveStreams(db);
@@ -74,11 +78,11 @@ export class Saver {
     let save = this.saves.get(job.id);
     if (!save || !sameFile(save.remote, job.remote)) save = await this.replace(job.id, job.remote);
     const downloadId = await save.started;
-    if (!(await this.apply(job.id, { type: 'saving', downloadId }))) {
+    if (!(await this.records.apply(job.id, { type: 'saving', downloadId }))) {
       await this.drop(job.id); // cancelled meanwhile
       return;
     }
-    if (save.complete) return this.completed(save);
+    if (save.state.phase === 'written') return this.completed(save);
     // A small file may have finished before the listener knew its id.
     const [item] = await chrome.downloads.search({ id: downloadId });
     if (item?.state === 'complete') await this.onChanged({ id: downloadId, state: { current: 'complete' } });
@@ -86,31 +90,28 @@ export class Saver {
 
   /** Cancels and erases a job's save, if any (the job paused, failed, was handed back or cancelled). */
   async drop(jobId: JobId): Promise<void> {
-    const save = this.detach(jobId);
-    if (save) await this.discardSave(save);
+    const downloadId = this.detach(jobId);
+    if (downloadId !== null) await discard(downloadId);
     await this.closeIfIdle();
   }
 
-  /** Forgets the job's save at once (no await): a late request for its URL answers 404. */
-  private detach(jobId: JobId): Save | null {
+  /**
+   * Forgets the job's save at once (no await): a late request for its URL answers 404, and a download the
+   * browser creates for it later is discarded then (see `start`). Returns the download to discard now.
+   */
+  private detach(jobId: JobId): number | null {
     const save = this.saves.get(jobId);
     if (!save) return null;
     this.saves.delete(jobId);
-    save.dropped = true;
     this.streams.close(save.url);
-    return save;
-  }
-
-  /** Cancels and erases a detached save's download (or, not created yet, when it is: see `start`). */
-  private async discardSave(save: Save): Promise<void> {
-    if (save.downloadId !== null) await discard(save.downloadId);
+    return this.step(save, { type: 'drop' })?.discard ?? null;
   }
 
   /** Starts a new save of the job, the one before it (if any) forgotten at once and then discarded. */
   private async replace(jobId: JobId, remote: RemoteFile): Promise<Save> {
     const replaced = this.detach(jobId); // before any await: a second begin meanwhile finds the new save
     const save = await this.start(jobId, remote);
-    if (replaced) await this.discardSave(replaced);
+    if (replaced !== null) await discard(replaced);
     return save;
   }
 
@@ -127,11 +128,11 @@ export class Saver {
   }
 
   async onChanged(delta: chrome.downloads.DownloadDelta): Promise<void> {
-    const save = [...this.saves.values()].find((s) => s.downloadId === delta.id);
+    const save = [...this.saves.values()].find((s) => downloadIdOf(s.state) === delta.id);
     if (!save) return;
-    const status = (await getJob(this.db, save.jobId))?.state.status;
+    const status = (await this.records.get(save.jobId))?.state.status;
     if (delta.state?.current === 'complete') {
-      save.complete = true;
+      this.step(save, { type: 'complete' });
       if (status === 'completing') await this.completed(save);
     } else if (delta.state?.current === 'interrupted') {
       const reason = delta.error?.current ?? 'interrupted';
@@ -173,26 +174,32 @@ export class Saver {
 
   private async start(jobId: JobId, remote: RemoteFile): Promise<Save> {
     const url = this.streams.create(jobId, remote);
-    const save: Save = {
-      jobId,
-      url,
-      remote,
-      started: Promise.resolve(0),
-      downloadId: null,
-      complete: false,
-      dropped: false,
-    };
-    save.started = this.whenCreated(url).then(async (downloadId) => {
-      save.downloadId = downloadId;
-      if (save.dropped) await discard(downloadId);
-      return downloadId;
-    });
+    const save: Save = { jobId, url, remote, state: OPENING, started: Promise.resolve(0) };
+    save.started = this.whenCreated(url).then(
+      async (downloadId) => {
+        const step = this.step(save, { type: 'created', downloadId });
+        if (step?.discard != null) await discard(step.discard); // dropped before the browser created it
+        return downloadId;
+      },
+      (error: unknown) => {
+        this.step(save, { type: 'timed-out' });
+        throw error;
+      },
+    );
     this.saves.set(jobId, save); // before any await: a second begin for the job finds it
     // Recorded before the browser is asked: a worker stopped before the download's id is known still finds the
     // download by its URL.
-    await updateJob(this.db, jobId, (j) => ({ ...j, saveUrl: url }));
-    if (!save.dropped) openSave(url).catch(() => {}); // a failure shows as the download never being created
+    await this.records.recordSaveUrl(jobId, url);
+    // A failure shows as the download never being created.
+    if (save.state.phase !== 'dropped') openSave(url).catch(() => {});
     return save;
+  }
+
+  /** Moves a save through its state machine; null (and no change) when the event does not apply. */
+  private step(save: Save, event: SaveEvent): SaveStep | null {
+    const next = transition(save.state, event);
+    if (next) save.state = next.state;
+    return next;
   }
 
   private whenCreated(url: string): Promise<number> {
@@ -211,9 +218,11 @@ export class Saver {
 
   /** The browser reports the file complete: only a file of exactly the expected size finishes the job. */
   private async completed(save: Save): Promise<void> {
-    if (this.saves.get(save.jobId) !== save || save.downloadId === null) return;
+    if (this.saves.get(save.jobId) !== save) return;
+    const checked = this.step(save, { type: 'check' })?.state;
+    if (checked?.phase !== 'checked') return;
     this.saves.delete(save.jobId);
-    const downloadId = save.downloadId;
+    const { downloadId } = checked;
     const [item] = await chrome.downloads.search({ id: downloadId });
     const size = item?.fileSize ?? -1;
     if (size !== save.remote.size) {
@@ -226,18 +235,18 @@ export class Saver {
   }
 
   private async finish(jobId: JobId, downloadId: number): Promise<void> {
-    await this.apply(jobId, { type: 'saved', downloadId });
-    await clearPieces(this.db, jobId);
+    await this.records.apply(jobId, { type: 'saved', downloadId });
+    await this.records.clearPieces(jobId);
     await this.closeIfIdle();
   }
 
   private async fail(jobId: JobId, message: string): Promise<void> {
-    await this.apply(jobId, { type: 'fail', error: serializeError(new Error(message)) });
+    await this.records.apply(jobId, { type: 'fail', error: serializeError(new Error(message)) });
   }
 
   private async closeIfIdle(): Promise<void> {
     if (this.saves.size > 0) return;
-    const jobs = await listJobs(this.db);
+    const jobs = await this.records.list();
     if (!jobs.some((j) => j.state.status === 'completing')) await closeDocument();
   }
 }

@@ -1,6 +1,6 @@
 import { StorageError, TruncatedBodyError } from '../engine/errors';
 import type { ByteRange, HttpResponse, PieceSink, RemoteFile, SavedState } from '../engine/types';
-import { getJob, updateJob } from './jobs';
+import { getJob } from './jobs';
 import { clearPieces, putPiece } from './pieces';
 import type { JobId, Store } from './schema';
 
@@ -18,13 +18,19 @@ export const PREFERRED_WRITE_BYTES = 8 * 1024 * 1024;
 let _gcPressure: ArrayBuffer | null = null;
 
 /**
- * The engine's PieceSink over IndexedDB: one Blob per write, committed with the job's done ranges.
+ * The engine's PieceSink over IndexedDB: one Blob per write, committed with the job's done ranges in one
+ * transaction (pieces.ts). What the probe learned of the file is the caller's to record (`recordFile`): in the
+ * worker, every other write of a job record goes through one module (background/job-records.ts).
  *
  * Ranged pieces arrive whole (`writeResponse`): `response.blob()` lets the network stack fill the Blob, so the
  * bytes never pass through the worker's JS heap (DESIGN fact 5). `write` (chunks from a JS stream reader) is
  * left for the probe's first piece and for servers without ranges.
  */
-export function createPieceSink(db: Store, jobId: JobId): PieceSink {
+export function createPieceSink(
+  db: Store,
+  jobId: JobId,
+  recordFile: (remote: RemoteFile) => Promise<void>,
+): PieceSink {
   return {
     preferredWriteBytes: PREFERRED_WRITE_BYTES,
     // The browser's save streams the stored prefix while the rest arrives (background/saver.ts).
@@ -36,14 +42,7 @@ export function createPieceSink(db: Store, jobId: JobId): PieceSink {
     },
 
     async begin(remote: RemoteFile, _done: readonly ByteRange[]): Promise<void> {
-      await storing(() =>
-        updateJob(db, jobId, (job) => ({
-          ...job,
-          remote,
-          filename: remote.filename,
-          sizeBytes: remote.size,
-        })),
-      );
+      await storing(() => recordFile(remote));
     },
 
     async write(offset: number, chunks: readonly Uint8Array[]): Promise<void> {

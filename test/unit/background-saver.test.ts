@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { JobRecords } from '../../src/background/job-records';
 import { Saver } from '../../src/background/saver';
-import { transition } from '../../src/shared/job-state';
 import { getJob, putJob, updateJob } from '../../src/store/jobs';
 import { clearPieces, putPiece } from '../../src/store/pieces';
 import { type JobId, newJobId, openStore, type Store } from '../../src/store/schema';
@@ -27,21 +27,9 @@ beforeEach(async () => {
   userCancels = [];
   db = await openStore(`saver-${Math.random()}`);
   chrome = installFakeChrome();
-  saver = new Saver(
-    db,
-    async (jobId, event) => {
-      let accepted = false;
-      const job = await updateJob(db, jobId, (j) => {
-        const state = transition(j.state, event);
-        accepted = state !== null;
-        return state ? { ...j, state } : null;
-      });
-      return accepted && job ? job : null;
-    },
-    async (jobId) => {
-      userCancels.push(jobId);
-    },
-  );
+  saver = new Saver(db, new JobRecords(db), async (jobId) => {
+    userCancels.push(jobId);
+  });
   chrome.onCreated = (item) => saver.onCreated(item);
   id = newJobId();
   await putJob(db, runningJob(id, remote));

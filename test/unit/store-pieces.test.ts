@@ -1,5 +1,6 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { JobRecords } from '../../src/background/job-records';
 import type { RemoteFile } from '../../src/engine/types';
 import { deleteJob, getJob, putJob, updateJob } from '../../src/store/jobs';
 import { createPieceSink, PREFERRED_WRITE_BYTES } from '../../src/store/piece-sink';
@@ -35,6 +36,12 @@ function newJob(id: JobId): JobRecord {
 
 const bytes = (...values: number[]) => new Uint8Array(values);
 
+/** The sink as the worker's run makes it: the probe's findings recorded through the job records. */
+function sinkOf(db: Store, id: JobId) {
+  const records = new JobRecords(db);
+  return createPieceSink(db, id, (found) => records.recordFile(id, found));
+}
+
 describe('IndexedDB piece sink', () => {
   let db: Store;
   let id: JobId;
@@ -47,12 +54,12 @@ describe('IndexedDB piece sink', () => {
   afterEach(() => db.close());
 
   it('prefers 8 MiB writes', () => {
-    expect(createPieceSink(db, id).preferredWriteBytes).toBe(PREFERRED_WRITE_BYTES);
+    expect(sinkOf(db, id).preferredWriteBytes).toBe(PREFERRED_WRITE_BYTES);
     expect(PREFERRED_WRITE_BYTES).toBe(8 * 1024 * 1024);
   });
 
   it('loads nothing before begin, then the remote and done ranges', async () => {
-    const sink = createPieceSink(db, id);
+    const sink = sinkOf(db, id);
     expect(await sink.load()).toBeNull();
     await sink.begin(remote, []);
     expect(await sink.load()).toEqual({ remote, done: [] });
@@ -60,7 +67,7 @@ describe('IndexedDB piece sink', () => {
   });
 
   it('stores each write as one Blob and merges its range into done, in file order', async () => {
-    const sink = createPieceSink(db, id);
+    const sink = sinkOf(db, id);
     await sink.begin(remote, []);
     await Promise.all([sink.write(5, [bytes(5, 6), bytes(7, 8, 9)]), sink.write(0, [bytes(0, 1, 2, 3, 4)])]);
     expect((await sink.load())?.done).toEqual([{ start: 0, end: 9 }]);
@@ -71,7 +78,7 @@ describe('IndexedDB piece sink', () => {
   });
 
   it('keeps gaps as separate done ranges', async () => {
-    const sink = createPieceSink(db, id);
+    const sink = sinkOf(db, id);
     await sink.begin(remote, []);
     await sink.write(8, [bytes(8, 9)]);
     await sink.write(0, [bytes(0, 1)]);
@@ -82,7 +89,7 @@ describe('IndexedDB piece sink', () => {
   });
 
   it('reset forgets pieces and done ranges', async () => {
-    const sink = createPieceSink(db, id);
+    const sink = sinkOf(db, id);
     await sink.begin(remote, []);
     await sink.write(0, [bytes(1, 2)]);
     await sink.reset();
@@ -91,7 +98,7 @@ describe('IndexedDB piece sink', () => {
   });
 
   it('a state update never overwrites done ranges written meanwhile', async () => {
-    const sink = createPieceSink(db, id);
+    const sink = sinkOf(db, id);
     await sink.begin(remote, []);
     await Promise.all([
       sink.write(0, [bytes(1, 2)]),
@@ -104,7 +111,7 @@ describe('IndexedDB piece sink', () => {
   });
 
   it('refuses writes for a cancelled or deleted job, leaving no orphan piece', async () => {
-    const sink = createPieceSink(db, id);
+    const sink = sinkOf(db, id);
     await sink.begin(remote, []);
     await updateJob(db, id, (job) => ({ ...job, state: { status: 'cancelled' } }));
     await expect(sink.write(0, [bytes(1)])).rejects.toMatchObject({ name: 'StorageError' });
@@ -116,8 +123,8 @@ describe('IndexedDB piece sink', () => {
   it('deleteJob removes the job and only its pieces', async () => {
     const other = newJobId();
     await putJob(db, newJob(other));
-    await createPieceSink(db, id).write(0, [bytes(1)]);
-    await createPieceSink(db, other).write(0, [bytes(2)]);
+    await sinkOf(db, id).write(0, [bytes(1)]);
+    await sinkOf(db, other).write(0, [bytes(2)]);
     await deleteJob(db, id);
     expect(await getJob(db, id)).toBeUndefined();
     expect(await listPieceBlobs(db, id)).toEqual([]);
