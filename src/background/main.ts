@@ -7,14 +7,13 @@ import { isOwnSender, SNAPSHOT_PORT, WORKER_MESSAGES } from '../shared/protocol'
 import { openStore } from '../store/schema';
 import { handleCommand } from './commands';
 import { createMenu, MENU_ID, onMenuClicked } from './context-menu';
-import { decide, nameFromUrl } from './intercept';
 import { JobManager } from './job-manager';
 import { KeepAlive, WAKE_ALARM } from './keep-alive';
-import { findOwnDownload, isOwnDownload, startOwnDownload } from './own-downloads';
+import { findOwnDownload, startOwnDownload } from './own-downloads';
 import { isSaveUrl } from './save-streams';
 import { getSettings, watchSettings } from './settings-cache';
-import { addSkipped } from './skipped';
 import { buildSnapshot, SnapshotHub } from './snapshots';
+import { takeOver } from './take-over';
 import { Traffic } from './traffic';
 
 const keepAlive = new KeepAlive();
@@ -58,30 +57,14 @@ globalThis.addEventListener('fetch', (e) => {
   event.respondWith(services.then((manager) => manager.respondToSave(event.request)));
 });
 
+// A save URL's download is the saver's; any other may be taken over (take-over.ts).
 chrome.downloads.onCreated.addListener(async (item) => {
   if (isSaveUrl(item.url)) return (await services).onSaveCreated(item);
-  if (isOwnDownload(item.url, item.finalUrl)) return;
-  const decision = decide(item, await getSettings(), chrome.runtime.id);
-  if (!decision.take) {
-    if (decision.reason) {
-      await addSkipped({ url: item.finalUrl || item.url, reason: decision.reason, at: Date.now() });
-      hub.changed();
-    }
-    return;
-  }
-  // Cancelled inside the listener, the browser's transfer stops before bytes land (DESIGN fact 6). Erasing it
-  // from the list need not hold up the start.
-  await chrome.downloads.cancel(item.id);
-  const erased = chrome.downloads.erase({ id: item.id });
-  const manager = await services;
-  await manager.add({
-    url: decision.url,
-    referrer: item.referrer || null,
-    origin: 'auto',
-    filename: nameFromUrl(decision.url),
-    sizeBytes: decision.sizeBytes,
+  await takeOver(item, {
+    settings: getSettings,
+    add: async (job) => (await services).add(job),
+    onSkipped: () => hub.changed(),
   });
-  await erased;
 });
 
 chrome.downloads.onChanged.addListener(async (delta) => (await services).onDownloadChanged(delta));

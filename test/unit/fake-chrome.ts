@@ -1,7 +1,8 @@
 /**
- * The few chrome.* APIs the worker's job manager and saver call, faked for Node: a browser download list
- * the test can drive (complete, interrupt), an offscreen document whose opened save URLs become downloads
- * (reported to `onCreated`), and session rules. Installed on globalThis.chrome by `installFakeChrome`.
+ * The few chrome.* APIs the worker's job manager, saver and take-over call, faked for Node: a browser download
+ * list the test can drive (complete, interrupt), an offscreen document whose opened save URLs become downloads
+ * (reported to `onCreated`), session rules and session storage. Installed on globalThis.chrome by
+ * `installFakeChrome`.
  */
 export interface FakeDownload {
   id: number;
@@ -25,6 +26,8 @@ export interface FakeChrome {
   onCreated: ((item: { id: number; url: string }) => void) | null;
   /** Ids of the declarativeNetRequest session rules in force. */
   sessionRules: number[];
+  /** chrome.storage.session's contents. */
+  session: Map<string, unknown>;
   /** Adds a download the browser already knows (from before the worker started). */
   known(download: Omit<FakeDownload, 'startTime'> & { startTime?: string }): void;
 }
@@ -41,6 +44,7 @@ export function installFakeChrome(): FakeChrome {
     removedFiles: [],
     onCreated: null,
     sessionRules: [],
+    session: new Map(),
     known: (d) => fake.downloads.push({ startTime: new Date().toISOString(), ...d }),
   };
   const chrome = {
@@ -107,6 +111,17 @@ export function installFakeChrome(): FakeChrome {
       },
       removeFile: async (id: number) => {
         fake.removedFiles.push(id);
+      },
+    },
+    storage: {
+      session: {
+        get: async (key: string) => (fake.session.has(key) ? { [key]: fake.session.get(key) } : {}),
+        set: async (items: Record<string, unknown>) => {
+          for (const [key, value] of Object.entries(items)) fake.session.set(key, value);
+        },
+        remove: async (key: string) => {
+          fake.session.delete(key);
+        },
       },
     },
     declarativeNetRequest: {
