@@ -28,7 +28,10 @@ export interface TrafficControl {
   release(jobId: JobId): void;
 }
 
-/** The queue: at most `concurrentDownloads` jobs fetch at once, in the order they were added. */
+/**
+ * The queue: at most `concurrentDownloads` jobs fetch at once, in the order they were added. It decides what
+ * happens to a job; job-records.ts writes it, saver.ts saves the file, hand-off.ts gives a job back.
+ */
 export class JobManager {
   readonly live = new Map<JobId, LiveJob>();
   private readonly records: JobRecords;
