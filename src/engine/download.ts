@@ -1,11 +1,11 @@
 import { AbortedError, DownloadError, ResourceChangedError } from './errors';
 import { HostPool, type Slot } from './host-pool';
 import { openProbe, type ProbeOutcome } from './probe';
-import { RangeSession } from './range-session';
 import { subtractRanges, totalLength } from './ranges';
 import { paceAll } from './rate-limiter';
 import type { RangeSpec, RequestContext } from './request';
 import { DEFAULT_RETRY, retryDelay } from './retry-policy';
+import { RangeSession } from './session/range-session';
 import { singleStream } from './single-stream';
 import { SpeedMeter } from './speed-meter';
 import type {

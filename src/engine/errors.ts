@@ -1,11 +1,12 @@
 /**
- * Download errors, classified by how far a failure reaches (after aria2's DlRetryEx / DlAbortEx):
- * - 'request':    retry the same range after a backoff (network blip, 5xx, truncated body).
- * - 'connection': give up this connection; the range goes back to the pool (server refused more connections).
- * - 'job':        the download cannot succeed as asked; report it.
+ * Download errors, each with how far it reaches on its own (after aria2's DlRetryEx / DlAbortEx):
+ * - 'request': worth retrying the same range after a backoff (network blip, 5xx, truncated body).
+ * - 'job':     the download cannot succeed as asked; report it.
+ * What a retry loop does with a failure (retry, fewer connections, back to the original URL, fail the job) is
+ * decided in one place, failure.ts, from the error and where it happened.
  * Across contexts (worker, popup) errors are matched by `name` and `code`, never by instanceof.
  */
-export type ErrorScope = 'request' | 'connection' | 'job';
+export type ErrorScope = 'request' | 'job';
 
 export type ErrorCode =
   | 'HTTP_STATUS'

@@ -136,6 +136,15 @@ export function connectionLimitServer(
 }
 
 /** A second server whose GET and HEAD, on any path, answer 302 to target.url; its records count them. */
+/** The file's URL redirects to a signed URL that answers 403 after `validGets` GET requests (an expiring link). */
+export function expiringLinkServer(
+  source: FileSource,
+  validGets: number,
+  extra: ExtraOptions = {},
+): Promise<RangeServer> {
+  return createRangeServer({ ...extra, source, expiringLinks: { validGets } });
+}
+
 export function redirectServer(target: RangeServer, extra: ExtraOptions = {}): Promise<RangeServer> {
   return createRangeServer({ ...extra, source: bufferSource(Buffer.alloc(0)), redirectTo: target.url });
 }

@@ -5,6 +5,7 @@ import {
   connectionLimitServer,
   contentDispositionServer,
   dropAfterServer,
+  expiringLinkServer,
   gzipServer,
   headNotAllowedServer,
   ignoreRangeServer,
@@ -200,6 +201,19 @@ describe('fault factories', () => {
       }),
     );
   });
+
+  it('expiringLinkServer redirects to a new signature each time; a signature answers 403 after its GETs', () =>
+    withServer(expiringLinkServer(source, 2), async (s) => {
+      const first = await rawRequest(s.url, range('bytes=0-9'));
+      expect([first.status, first.headers.location]).toEqual([302, '/file.bin?sig=1']);
+      const signed = `${s.url}?sig=1`;
+      expect((await rawRequest(signed, range('bytes=0-9'))).status).toBe(206);
+      expect((await rawRequest(signed, range('bytes=10-19'))).status).toBe(206);
+      expect((await rawRequest(signed, range('bytes=20-29'))).status).toBe(403);
+      expect((await rawRequest(s.url, range('bytes=0-9'))).headers.location).toBe('/file.bin?sig=2');
+      expect((await rawRequest(`${s.url}?sig=2`, range('bytes=20-29'))).status).toBe(206);
+      expect(s.requests.map((r) => r.search)).toEqual(['', '?sig=1', '?sig=1', '?sig=1', '', '?sig=2']);
+    }));
 
   it('contentDispositionServer sends the given header', () =>
     withServer(

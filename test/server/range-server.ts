@@ -18,6 +18,8 @@ export async function createRangeServer(options: ServerOptions): Promise<RangeSe
   let replaced = false;
   let nextRequestId = 0;
   let inFlight = 0;
+  let signatures = 0;
+  const signatureUses = new Map<string, number>();
   // Everything reset() clears; `gets` drives the "first K requests" faults.
   const counters = { bytesSent: 0, maxConcurrent: 0, connections: 0, gets: 0 };
   const requests: RequestRecord[] = [];
@@ -63,6 +65,14 @@ export async function createRangeServer(options: ServerOptions): Promise<RangeSe
     if (options.redirectTo !== undefined) return answer(302, { location: options.redirectTo });
     if (req.method !== 'GET' && req.method !== 'HEAD') return answer(405, { allow: 'GET, HEAD' });
     if (record.path !== filePath) return answer(404);
+    const links = options.expiringLinks;
+    if (links) {
+      const sig = new URLSearchParams(record.search).get('sig');
+      if (sig === null) return answer(302, { location: `${filePath}?sig=${++signatures}` });
+      const uses = (signatureUses.get(sig) ?? 0) + (req.method === 'GET' ? 1 : 0);
+      signatureUses.set(sig, uses);
+      if (uses > links.validGets) return answer(403);
+    }
     if (req.method === 'HEAD' && options.headStatus !== undefined) return answer(options.headStatus);
 
     const getIndex = req.method === 'GET' ? counters.gets++ : null;
@@ -168,6 +178,7 @@ function recordOf(req: IncomingMessage, id: number, connectionId: number): Reque
     connectionId,
     method: req.method ?? '',
     path: new URL(req.url ?? '/', 'http://127.0.0.1').pathname,
+    search: new URL(req.url ?? '/', 'http://127.0.0.1').search,
     range: req.headers.range ?? null,
     ifRange: firstValue(req.headers['if-range']) ?? null,
     headers: req.headers,

@@ -56,6 +56,11 @@ export interface ServerOptions {
   headStatus?: number;
   /** Every GET and HEAD, on any path, answers 302 to this URL. */
   redirectTo?: string;
+  /**
+   * Signed links that expire: the file's path answers 302 to itself with a new `?sig=N` each time, and a signed
+   * URL answers 403 once it has served `validGets` GET requests (the redirect's own request included).
+   */
+  expiringLinks?: { validGets: number };
 }
 
 /** One request as the server saw it; mutated while the response is under way. */
@@ -65,6 +70,8 @@ export interface RequestRecord {
   connectionId: number;
   method: string;
   path: string;
+  /** The query, with its `?` ("" when none). */
+  search: string;
   range: string | null;
   ifRange: string | null;
   headers: IncomingHttpHeaders;

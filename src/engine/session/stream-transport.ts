@@ -1,0 +1,139 @@
+import { TruncatedBodyError } from '../errors';
+import { streamRaceRange } from '../policies/endgame';
+import { speedOf } from '../policies/estimates';
+import { pump } from '../pump';
+import { paceAll } from '../rate-limiter';
+import type { Claim } from '../scheduler';
+import type { HttpResponse } from '../types';
+import type { Connection } from './connection';
+import type { SessionContext } from './context';
+import type { FetchOutcome, Transport, WonTail } from './transport';
+
+/**
+ * Stream mode (`sink.write` only, the CLI): one request per claim, its body read here and written in batches of
+ * the sink's preferred size; reads are paced by the speed limits. A free connection splits off the back of the
+ * claim expected to finish last; at the end, an idle connection races for the tail of the slowest stream.
+ */
+export class StreamTransport implements Transport {
+  readonly pieces = false;
+  readonly inOrder = false;
+
+  constructor(private readonly s: SessionContext) {}
+
+  claimWork(_connection: Connection): Claim | null {
+    return this.s.scheduler.claimWork(this.s.hints(true));
+  }
+
+  async fetchClaim(connection: Connection, opened: HttpResponse | null): Promise<FetchOutcome> {
+    const claim = connection.claim!;
+    return { progressed: await this.stream(connection, opened, () => claim.end), more: false };
+  }
+
+  raceUnitBytes(_expectedSpeed: number, minSplitBytes: number): number {
+    return minSplitBytes;
+  }
+
+  idle(): void {}
+
+  /**
+   * Streams the connection's claim up to `lastByte()` (read live: a split may shrink the claim), from `opened`
+   * or a new request. Returns whether any byte arrived.
+   */
+  async stream(
+    connection: Connection,
+    opened: HttpResponse | null,
+    lastByte: () => number,
+  ): Promise<boolean> {
+    const { s } = this;
+    const claim = connection.claim!;
+    // A response opened earlier (the probe's, a won race's) comes with its request's controller.
+    const inherited = opened && connection.requesting ? connection.controller : null;
+    const controller = inherited ?? new AbortController();
+    connection.open(controller, !inherited);
+    const signal = AbortSignal.any([s.o.ctx.signal, controller.signal]);
+    const startPos = claim.pos;
+    let sentMs = s.now();
+    // The last byte the response carries (a response opened elsewhere: unknown, so counted as cut short).
+    let responseEnd = Number.POSITIVE_INFINITY;
+    try {
+      let response = opened;
+      if (!response) {
+        await s.takeSlot(connection, signal);
+        sentMs = s.now();
+        const opening = await s.openRange(claim.pos, claim.end, signal);
+        // A short answer is legal: take what came, the rest goes back to the pool.
+        s.scheduler.truncate(claim, opening.end);
+        response = opening.response;
+        responseEnd = opening.end;
+        s.noteFirstByte(sentMs, s.now());
+      }
+      connection.receiving(s.now());
+      if (!response.body) throw new TruncatedBodyError(s.segmentUrl, lastByte() - claim.pos + 1, 0);
+      const { limits } = s.o;
+      const end = await pump({
+        body: response.body,
+        sink: s.o.sink,
+        offset: claim.pos,
+        lastByte,
+        onBytes: (bytes, next) => {
+          const now = s.now();
+          s.scheduler.advance(claim, next);
+          connection.meter.add(bytes, now);
+          connection.lastDataMs = now;
+          s.count(bytes, connection, now);
+        },
+        pace: limits.length > 0 ? (bytes) => paceAll(limits, bytes, signal) : undefined,
+      });
+      if (end <= lastByte()) {
+        throw new TruncatedBodyError(s.segmentUrl, lastByte() - startPos + 1, end - startPos);
+      }
+      if (end > responseEnd) connection.markReadWhole();
+      return true;
+    } catch (error) {
+      throw s.failureOf(error, controller);
+    } finally {
+      controller.abort('done');
+    }
+  }
+
+  /**
+   * Asks for the owner's tail from where the owner should be when the answer comes. If the answer comes first,
+   * the tail becomes the racer's claim (the owner stops before it) and is returned with the open response.
+   */
+  async race(racer: Connection, owner: Connection): Promise<WonTail | null> {
+    const { s } = this;
+    const claim = owner.claim!;
+    s.countRace(claim);
+    const range = streamRaceRange(
+      claim,
+      speedOf(owner, s.now()),
+      s.hints(true).expectedSpeed,
+      s.startupSeconds,
+    );
+    if (!range) return null;
+    const { race, controller } = s.beginRace(racer, owner, range.from);
+    const signal = AbortSignal.any([s.o.ctx.signal, controller.signal]);
+    let won: Claim | null = null;
+    try {
+      await s.takeSlot(racer, signal);
+      const { response, end } = await s.openRange(range.from, range.to, signal);
+      racer.receiving(s.now());
+      // The answer arrived: the tail is the racer's if the owner has not reached it yet.
+      won = race.settled ? null : s.scheduler.cede(claim, range.from);
+      race.settled = true;
+      if (!won) {
+        s.o.adaptations.racesLost++;
+        response.body?.cancel().catch(() => {});
+        return null;
+      }
+      s.o.adaptations.racesWon++;
+      s.scheduler.truncate(won, end);
+      return { claim: won, response };
+    } catch (error) {
+      throw s.failureOf(error, controller);
+    } finally {
+      // A won tail keeps its request open: the racer streams it on.
+      if (!won) controller.abort('done');
+    }
+  }
+}
