@@ -2,7 +2,7 @@ import { request } from '../shared/messenger';
 
 /**
  * The offscreen document's lifecycle. The worker cannot navigate a frame to its own save stream URL, and
- * downloads.download cannot take that URL (DESIGN fact 9), so a document opens it: the navigation becomes an
+ * downloads.download cannot take that URL (docs/platform.md fact 9), so a document opens it: the navigation becomes an
  * ordinary browser download. The document stays open while saves are being started.
  */
 const PATH = 'src/offscreen/offscreen.html';

@@ -5,7 +5,7 @@ import { systemClock } from '../shared/system-clock';
 
 /** chrome.storage.local key of the connection caps hosts have taught (429/503/refusals), by host. */
 export const LEARNED_CAPS_KEY = 'learnedHostCaps';
-/** Chromium opens at most 6 connections per host over HTTP/1.1 (DESIGN fact 3): more would only queue. */
+/** Chromium opens at most 6 connections per host over HTTP/1.1 (docs/platform.md fact 3): more would only queue. */
 export const BROWSER_MAX_PER_HOST = 6;
 
 /**

@@ -1,16 +1,5 @@
 import type { Progress } from '../engine/types';
-
-const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-
-export function formatBytes(bytes: number): string {
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < UNITS.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(unit === 0 ? 0 : 1)} ${UNITS[unit]}`;
-}
+import { formatBytes } from '../shared/format-bytes';
 
 export function formatDuration(ms: number | null): string {
   if (ms === null || !Number.isFinite(ms)) return '--:--';
@@ -27,14 +16,14 @@ export function formatDuration(ms: number | null): string {
 export function formatProgress(p: Progress, barWidth = 0): string {
   const fraction = p.totalBytes ? Math.min(1, p.doneBytes / p.totalBytes) : null;
   const percent = fraction === null ? '   ?%' : `${(fraction * 100).toFixed(1).padStart(5)}%`;
-  const size = p.totalBytes === null ? '?' : formatBytes(p.totalBytes);
+  const size = p.totalBytes === null ? '?' : formatBytes(p.totalBytes, 'fixed');
   const active = p.connections.filter((c) => c.state === 'receiving').length;
   const bar =
     barWidth > 0 && fraction !== null
       ? `[${'#'.repeat(Math.round(fraction * barWidth)).padEnd(barWidth, '.')}] `
       : '';
   return (
-    `${bar}${percent}  ${formatBytes(p.doneBytes)} / ${size}  ${formatBytes(p.speedBytesPerSecond)}/s  ` +
+    `${bar}${percent}  ${formatBytes(p.doneBytes, 'fixed')} / ${size}  ${formatBytes(p.speedBytesPerSecond, 'fixed')}/s  ` +
     `left ${formatDuration(p.etaMs)}  conns ${active}`
   );
 }

@@ -5,10 +5,11 @@ import { probe } from '../engine/probe';
 import { RateLimiter } from '../engine/rate-limiter';
 import type { Adaptations, DownloadNotice, Progress } from '../engine/types';
 import { createFetcher } from '../net/fetcher';
+import { formatBytes } from '../shared/format-bytes';
 import { systemClock } from '../shared/system-clock';
 import { type Command, parseCommand, USAGE } from './args';
 import { FileSink } from './file-sink';
-import { formatBytes, formatProgress } from './format';
+import { formatProgress } from './format';
 
 const PLAIN_PROGRESS_INTERVAL_MS = 2000;
 
@@ -92,7 +93,7 @@ async function runDownload(command: Extract<Command, { kind: 'download' }>): Pro
     const seconds = (Date.now() - started) / 1000;
     const size = result.remote.size ?? result.receivedBytes;
     if (tty) process.stderr.write('\n');
-    say(`saved ${sink.finalPath} (${formatBytes(size)} in ${seconds.toFixed(1)} s)`);
+    say(`saved ${sink.finalPath} (${formatBytes(size, 'fixed')} in ${seconds.toFixed(1)} s)`);
     say(describeAdaptations(result.requests, result.adaptations));
     return 0;
   } catch (error) {
@@ -120,7 +121,7 @@ function describeAdaptations(requests: number, a: Adaptations): string {
 function describeNotice(notice: DownloadNotice): string {
   switch (notice.type) {
     case 'resumed':
-      return `resuming: ${formatBytes(notice.doneBytes)} already downloaded`;
+      return `resuming: ${formatBytes(notice.doneBytes, 'fixed')} already downloaded`;
     case 'restarted':
       return notice.reason === 'changed'
         ? 'the file changed on the server; starting over'

@@ -55,7 +55,7 @@ export interface RangeResponseCheck {
 }
 
 /**
- * Accepts a 206 only if its bytes belong at `requested.start` of the recorded file (DESIGN.md, HTTP rules),
+ * Accepts a 206 only if its bytes belong at `requested.start` of the recorded file (docs/platform.md, HTTP rules),
  * and returns the last byte it carries: it may stop before `requested.end` (a short answer; the caller
  * re-queues the rest). Validator and size are checked before the offsets: a changed file explains a
  * misplaced range, and its job-scoped error restarts the job instead of retrying into the same answer.

@@ -1,30 +1,33 @@
+import { DownloadProgress } from './download-progress';
 import { AbortedError, DownloadError, ResourceChangedError } from './errors';
-import { HostPool, type Slot } from './host-pool';
-import { openProbe, type ProbeOutcome } from './probe';
-import { subtractRanges, totalLength } from './ranges';
+import { isBrokenRanges } from './failure';
+import { HostPool } from './host-pool';
+import { openProbeWithRetry, type ProbeOutcome, withoutRanges } from './probe';
+import { totalLength } from './ranges';
 import { paceAll } from './rate-limiter';
 import type { RangeSpec, RequestContext } from './request';
-import { DEFAULT_RETRY, retryDelay } from './retry-policy';
+import { resumedRemote, resumePlan } from './resume-plan';
+import { DEFAULT_RETRY } from './retry-policy';
 import { RangeSession } from './session/range-session';
 import { singleStream } from './single-stream';
-import { SpeedMeter } from './speed-meter';
 import type {
   Adaptations,
   ByteRange,
+  ConnectionPool,
+  DownloadNotice,
   DownloadOptions,
   DownloadResult,
   HttpResponse,
   Progress,
   RemoteFile,
   SavedState,
+  Slot,
 } from './types';
-import { ifRangeValue, sameResource } from './validators';
+import { ifRangeValue } from './validators';
 
 const MIB = 1024 * 1024;
 /** A changed file restarts the job; a file that keeps changing fails it. */
 const MAX_RESTARTS = 3;
-/** Piece mode: the probe's first piece. */
-const PROBE_PIECE_BYTES = 256 * 1024;
 /** A connection that receives nothing this long is dropped and retried. */
 const READ_TIMEOUT_MS = 30_000;
 
@@ -58,15 +61,12 @@ export async function download(options: DownloadOptions): Promise<DownloadResult
 class DownloadRun {
   private readonly retry;
   private readonly random: () => number;
-  private readonly meter = new SpeedMeter();
-  private doneBytes = 0;
-  private receivedBytes = 0;
+  private readonly bytes = new DownloadProgress();
   private requests = 0;
-  private total: number | null = null;
   private session: RangeSession | null = null;
   /** What the last probe learned. */
   private remote: RemoteFile | null = null;
-  private readonly pool: HostPool;
+  private readonly pool: ConnectionPool;
   private readonly adaptations: Adaptations = {
     racesWon: 0,
     racesLost: 0,
@@ -94,7 +94,7 @@ class DownloadRun {
         const remote = brokenRanges ? await this.single(brokenRanges, null) : await this.attempt(saved);
         return {
           remote,
-          receivedBytes: this.receivedBytes,
+          receivedBytes: this.bytes.receivedBytes,
           requests: this.requests,
           adaptations: this.adaptations,
         };
@@ -102,16 +102,16 @@ class DownloadRun {
         if (this.ctx.signal.aborted) throw this.ctx.signal.reason;
         if (restarts >= MAX_RESTARTS || !(error instanceof DownloadError)) throw error;
         if (error instanceof ResourceChangedError) {
-          this.o.onNotice?.({ type: 'restarted', reason: 'changed' });
+          this.notice({ type: 'restarted', reason: 'changed' });
         } else if (isBrokenRanges(error) && this.remote && !brokenRanges) {
           // The server's ranged answers cannot be trusted; its plain answer still can.
           brokenRanges = this.remote;
-          this.o.onNotice?.({ type: 'single-stream', reason: error.message });
+          this.notice({ type: 'single-stream', reason: error.message });
         } else {
           throw error;
         }
         await this.o.sink.reset();
-        this.doneBytes = 0;
+        this.bytes.doneBytes = 0;
         saved = null;
       }
     }
@@ -129,33 +129,16 @@ class DownloadRun {
   }
 
   progress(now: number): Progress {
-    const speed = this.meter.rate(now);
-    const left = this.total === null ? null : this.total - this.doneBytes;
-    return {
-      doneBytes: this.doneBytes,
-      totalBytes: this.total,
-      speedBytesPerSecond: speed,
-      etaMs: left !== null && speed > 0 ? (left / speed) * 1000 : null,
-      connections: this.session?.connections(now) ?? [],
-    };
+    return this.bytes.report(now, this.session?.connections(now) ?? []);
   }
 
   private async attempt(saved: SavedState | null): Promise<RemoteFile> {
-    const savedSize = saved?.remote.size ?? null;
-    const done = saved && savedSize !== null ? saved.done : [];
-    const missing = savedSize !== null ? subtractRanges({ start: 0, end: savedSize - 1 }, done) : [];
-    // Resuming asks for the first gap only, so no stored byte is fetched again.
-    const from = saved && savedSize !== null ? (missing[0]?.start ?? savedSize) : 0;
-    const gapEnd = saved && savedSize !== null ? (missing[0]?.end ?? null) : null;
-    // Whole-response pieces (the browser): the probe asks for a first piece only. A platform that reads
-    // responses ahead of the reader would otherwise fetch far past it before its connection is closed.
-    const to = this.o.sink.writeResponse
-      ? Math.min(gapEnd ?? Number.POSITIVE_INFINITY, from + PROBE_PIECE_BYTES - 1)
-      : gapEnd;
-    const url = saved?.remote.url ?? this.o.url;
-    this.doneBytes = totalLength(done);
-    this.total = savedSize;
-    if (saved && savedSize !== null && missing.length === 0) return this.finish(saved.remote);
+    const plan = resumePlan(this.o.url, saved, this.o.sink.writeResponse !== undefined);
+    const { url, done, missing } = plan;
+    const from = plan.probe.start;
+    this.bytes.doneBytes = totalLength(done);
+    this.bytes.totalBytes = saved?.remote.size ?? null;
+    if (saved && plan.complete) return this.finish(saved.remote);
 
     // The probe is a connection like the others: it waits for a slot to its host.
     const slot = await this.pool.acquire(HostPool.hostOf(url), this.ctx.signal);
@@ -165,7 +148,7 @@ class DownloadRun {
     try {
       outcome = await this.openWithRetry(
         url,
-        { start: from, end: to },
+        plan.probe,
         saved ? ifRangeValue(saved.remote) : null,
         probeAbort.signal,
       );
@@ -180,7 +163,6 @@ class DownloadRun {
         slot.release();
       }
     }
-    slot.receiving();
     return this.attemptRanges(outcome, saved, done, missing, slot, probeAbort);
   }
 
@@ -191,24 +173,10 @@ class DownloadRun {
     url: string,
     from: number,
   ): Promise<RemoteFile> {
-    if (outcome.kind === 'unsatisfiable') {
-      if (from === 0 && (outcome.remote.size ?? 0) === 0) return this.finishEmpty(outcome.remote);
-      throw new ResourceChangedError(url, 'the resumed range is no longer satisfiable');
-    }
-    if (outcome.kind === 'whole' || outcome.remote.size === null || outcome.encoded) {
-      if (saved) {
-        outcome.response.body?.cancel().catch(() => {});
-        throw new ResourceChangedError(url, 'the server no longer serves the stored version as ranges');
-      }
-      const reusable = outcome.kind === 'whole';
-      if (!reusable) outcome.response.body?.cancel().catch(() => {});
-      this.o.onNotice?.({
-        type: 'single-stream',
-        reason: reusable ? 'the server does not serve byte ranges' : 'ranged responses are content-encoded',
-      });
-      return this.single(outcome.remote, reusable ? outcome.response : null);
-    }
-    throw new Error('unreachable: ranged probe answers go to a range session');
+    const next = withoutRanges(outcome, saved !== null, url, from);
+    if (next.kind === 'empty') return this.finishEmpty(outcome.remote);
+    this.notice({ type: 'single-stream', reason: next.reason });
+    return this.single(outcome.remote, next.opened);
   }
 
   /** Parallel ranges, the probe's response streaming the first of them. */
@@ -216,13 +184,15 @@ class DownloadRun {
     outcome: Extract<ProbeOutcome, { kind: 'ranges' }>,
     saved: SavedState | null,
     done: readonly ByteRange[],
-    missing: ByteRange[],
+    missing: readonly ByteRange[],
     slot: Slot,
     probeAbort: AbortController,
   ): Promise<RemoteFile> {
     let remote: RemoteFile;
     try {
-      remote = saved ? this.checkResume(saved, outcome.remote) : outcome.remote;
+      remote = saved
+        ? resumedRemote(saved, outcome.remote, () => this.notice({ type: 'unverified-resume' }))
+        : outcome.remote;
       this.remote = remote;
       await this.o.sink.begin(remote, done);
     } catch (error) {
@@ -231,8 +201,8 @@ class DownloadRun {
       throw error;
     }
     const size = remote.size as number;
-    this.total = size;
-    if (done.length > 0) this.o.onNotice?.({ type: 'resumed', doneBytes: this.doneBytes });
+    this.bytes.totalBytes = size;
+    if (done.length > 0) this.notice({ type: 'resumed', doneBytes: this.bytes.doneBytes });
     const todo = missing.length > 0 ? missing : [{ start: 0, end: size - 1 }];
     this.session = new RangeSession({
       ctx: this.ctx,
@@ -252,9 +222,9 @@ class DownloadRun {
       random: this.random,
       onBytes: (bytes) => this.count(bytes),
       onConnectionsLowered: (connections, status) =>
-        this.o.onNotice?.({ type: 'connections-lowered', connections, status }),
+        this.notice({ type: 'connections-lowered', connections, status }),
       onRetry: (attempt, delayMs, error) =>
-        this.o.onNotice?.({ type: 'retrying', attempt, delayMs, error: error.message }),
+        this.notice({ type: 'retrying', attempt, delayMs, error: error.message }),
       countRequest: () => this.requests++,
       adaptations: this.adaptations,
     });
@@ -266,18 +236,10 @@ class DownloadRun {
     return this.finish(remote);
   }
 
-  /** Same file as the stored pieces? Otherwise the job restarts from zero. */
-  private checkResume(saved: SavedState, probed: RemoteFile): RemoteFile {
-    const verdict = sameResource(saved.remote, probed);
-    if (!verdict.same) throw new ResourceChangedError(saved.remote.url, 'size or validator differs');
-    if (!verdict.verified) this.o.onNotice?.({ type: 'unverified-resume' });
-    return { ...saved.remote, finalUrl: probed.finalUrl };
-  }
-
   /** One connection for the whole file: `opened` is the probe's 200, else a fresh request is made. */
   private async single(probed: RemoteFile, opened: HttpResponse | null): Promise<RemoteFile> {
     const remote: RemoteFile = { ...probed, acceptRanges: false };
-    this.total = remote.size;
+    this.bytes.totalBytes = remote.size;
     await this.o.sink.begin(remote, []);
     const bytes = await singleStream({
       ctx: this.ctx,
@@ -289,41 +251,28 @@ class DownloadRun {
       onBytes: (n) => this.count(n),
       pace: this.pace,
       onRestart: () => {
-        this.doneBytes = 0;
-        this.o.onNotice?.({ type: 'restarted', reason: 'no-ranges' });
+        this.bytes.doneBytes = 0;
+        this.notice({ type: 'restarted', reason: 'no-ranges' });
       },
       countRequest: () => this.requests++,
     });
     return this.finish({ ...remote, size: bytes });
   }
 
-  private async openWithRetry(
-    url: string,
-    range: RangeSpec,
-    ifRange: string | null,
-    abort: AbortSignal,
-  ): Promise<ProbeOutcome> {
+  private openWithRetry(url: string, range: RangeSpec, ifRange: string | null, abort: AbortSignal) {
     const ctx = { ...this.ctx, signal: AbortSignal.any([this.ctx.signal, abort]) };
-    for (let attempt = 1; ; attempt++) {
-      try {
-        this.requests++;
-        return await openProbe(ctx, url, range, ifRange);
-      } catch (error) {
-        if (this.ctx.signal.aborted) throw this.ctx.signal.reason;
-        if (!(error instanceof DownloadError) || error.scope === 'job' || attempt >= this.retry.attempts) {
-          throw error;
-        }
-        const retryAfterMs = 'retryAfterMs' in error ? (error.retryAfterMs as number | null) : null;
-        const delayMs = retryDelay(attempt, this.retry, this.random, retryAfterMs);
-        this.o.onNotice?.({ type: 'retrying', attempt, delayMs, error: error.message });
-        await this.o.clock.sleep(delayMs, this.ctx.signal);
-      }
-    }
+    return openProbeWithRetry(ctx, url, range, ifRange, {
+      retry: this.retry,
+      random: this.random,
+      onRequest: () => this.requests++,
+      onRetry: (attempt, delayMs, error) =>
+        this.notice({ type: 'retrying', attempt, delayMs, error: error.message }),
+    });
   }
 
   /** An empty file answers 416 to `bytes=0-`: there is nothing to fetch. */
   private async finishEmpty(remote: RemoteFile): Promise<RemoteFile> {
-    this.total = 0;
+    this.bytes.totalBytes = 0;
     await this.o.sink.begin({ ...remote, size: 0 }, []);
     return this.finish({ ...remote, size: 0 });
   }
@@ -334,13 +283,11 @@ class DownloadRun {
     return remote;
   }
 
-  private count(bytes: number): void {
-    this.doneBytes += bytes;
-    this.receivedBytes += bytes;
-    this.meter.add(bytes, this.o.clock.now());
+  private notice(notice: DownloadNotice): void {
+    this.o.onNotice?.(notice);
   }
-}
 
-function isBrokenRanges(error: DownloadError): boolean {
-  return error.code === 'NO_RANGES' || error.code === 'BAD_CONTENT_RANGE';
+  private count(bytes: number): void {
+    this.bytes.add(bytes, this.o.clock.now());
+  }
 }

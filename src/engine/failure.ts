@@ -58,3 +58,8 @@ function isRefused(error: Error): boolean {
   }
   return false;
 }
+
+/** The server's ranged answers cannot be trusted (a 200 to a Range, a Content-Range that does not match). */
+export function isBrokenRanges(error: DownloadError): boolean {
+  return error.code === 'NO_RANGES' || error.code === 'BAD_CONTENT_RANGE';
+}

@@ -1,3 +1,5 @@
+import type { ConnectionPool, Slot } from './types';
+
 /**
  * Connections per host, shared by every download to that host: at most `maxPerHost` at once (Chromium itself
  * allows 6 per host over HTTP/1.1), and fewer once a host has said so (429, 503, refused connections). What a host
@@ -13,26 +15,17 @@ export interface HostPoolOptions {
   onLearned?: (host: string, cap: number) => void;
 }
 
-export interface Slot {
-  /** The response has started to arrive: this connection is one the host accepts. */
-  receiving(): void;
-  release(): void;
-  /** How many times the host's cap had been lowered when this slot was granted. */
-  readonly epoch: number;
-  /** How many slots to the host were held when this one was granted, itself included. */
-  readonly position: number;
-}
+export type { Slot } from './types';
 
 interface HostState {
   active: number;
-  receiving: number;
   learned: number | null;
   /** Times the cap was lowered. */
   epoch: number;
   waiters: { grant: () => void }[];
 }
 
-export class HostPool {
+export class HostPool implements ConnectionPool {
   private maxPerHost: number;
   private readonly hosts = new Map<string, HostState>();
 
@@ -125,21 +118,14 @@ export class HostPool {
   }
 
   private slot(host: string, state: HostState): Slot {
-    let receiving = false;
     let released = false;
     return {
       epoch: state.epoch,
       position: state.active,
-      receiving: () => {
-        if (receiving || released) return;
-        receiving = true;
-        state.receiving++;
-      },
       release: () => {
         if (released) return;
         released = true;
         state.active--;
-        if (receiving) state.receiving--;
         this.grant(host);
       },
     };
@@ -153,7 +139,7 @@ export class HostPool {
   private state(host: string): HostState {
     let state = this.hosts.get(host);
     if (!state) {
-      state = { active: 0, receiving: 0, learned: null, epoch: 0, waiters: [] };
+      state = { active: 0, learned: null, epoch: 0, waiters: [] };
       this.hosts.set(host, state);
     }
     return state;

@@ -1,8 +1,10 @@
 import { parseContentRange } from './content-range';
-import { ContentRangeError } from './errors';
+import { ContentRangeError, ResourceChangedError } from './errors';
+import { classifyFailure } from './failure';
 import { chooseFilename } from './filename';
 import { type RangeSpec, type RequestContext, rangeHeaders, send, statusError } from './request';
-import type { HttpResponse, RemoteFile } from './types';
+import { retryDelay } from './retry-policy';
+import type { HttpResponse, RemoteFile, RetryOptions } from './types';
 
 export type ProbeOutcome =
   /** 206: ranges work; `response` streams the file from the asked offset. */
@@ -81,4 +83,59 @@ export async function probe(ctx: RequestContext, url: string): Promise<RemoteFil
   const outcome = await openProbe(ctx, url, { start: 0, end: null }, null);
   if (outcome.kind !== 'unsatisfiable') outcome.response.body?.cancel().catch(() => {});
   return outcome.remote;
+}
+
+export interface ProbeRetry {
+  retry: RetryOptions;
+  random: () => number;
+  onRequest: () => void;
+  onRetry: (attempt: number, delayMs: number, error: Error) => void;
+}
+
+/** `openProbe`, retried (bounded, with backoff) while failure.ts says a retry may help. */
+export async function openProbeWithRetry(
+  ctx: RequestContext,
+  url: string,
+  range: RangeSpec,
+  ifRange: string | null,
+  r: ProbeRetry,
+): Promise<ProbeOutcome> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      r.onRequest();
+      return await openProbe(ctx, url, range, ifRange);
+    } catch (error) {
+      if (ctx.signal.aborted) throw ctx.signal.reason;
+      // The probe asks the original URL itself: nothing to refresh it from.
+      const action = classifyFailure(error, { originalUrl: url, othersReceiving: false });
+      if (action.kind === 'fail-job' || action.kind === 'refresh-url' || attempt >= r.retry.attempts)
+        throw error;
+      const delayMs = retryDelay(attempt, r.retry, r.random, action.retryAfterMs);
+      r.onRetry(attempt, delayMs, error as Error);
+      await ctx.clock.sleep(delayMs, ctx.signal);
+    }
+  }
+}
+
+/**
+ * What a probe answer that is not usable ranges leads to: an empty file (416 to `bytes=0-` with size 0), one
+ * stream of the whole file (reusing a 200's body; an encoded 206 is cancelled), or, when resuming stored pieces,
+ * a changed file (thrown: the job restarts from zero).
+ */
+export function withoutRanges(
+  outcome: ProbeOutcome,
+  resuming: boolean,
+  url: string,
+  from: number,
+): { kind: 'empty' } | { kind: 'single'; reason: string; opened: HttpResponse | null } {
+  if (outcome.kind === 'unsatisfiable') {
+    if (from === 0 && (outcome.remote.size ?? 0) === 0) return { kind: 'empty' };
+    throw new ResourceChangedError(url, 'the resumed range is no longer satisfiable');
+  }
+  const reusable = outcome.kind === 'whole';
+  if (resuming || !reusable) outcome.response.body?.cancel().catch(() => {});
+  if (resuming)
+    throw new ResourceChangedError(url, 'the server no longer serves the stored version as ranges');
+  const reason = reusable ? 'the server does not serve byte ranges' : 'ranged responses are content-encoded';
+  return { kind: 'single', reason, opened: reusable ? outcome.response : null };
 }

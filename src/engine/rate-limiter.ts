@@ -1,4 +1,4 @@
-import type { Clock } from './types';
+import type { Clock, SpeedLimit } from './types';
 
 /** Longest single wait: a rate changed meanwhile (or lifted) takes effect within this. */
 const MAX_WAIT_MS = 200;
@@ -15,7 +15,7 @@ const MIN_BURST_BYTES = 16 * 1024;
  * Pacing reads (not requests) is what makes it work over TCP: an unread socket fills its window and the server
  * slows down to what is read.
  */
-export class RateLimiter {
+export class RateLimiter implements SpeedLimit {
   private rate: number | null;
   /** Bytes readers have asked for, waiting ones included. */
   private taken = 0;
@@ -34,10 +34,6 @@ export class RateLimiter {
   /** Bytes per second, or null when unlimited. */
   get bytesPerSecond(): number | null {
     return this.rate;
-  }
-
-  get limited(): boolean {
-    return this.rate !== null;
   }
 
   setRate(bytesPerSecond: number | null): void {
@@ -85,7 +81,7 @@ function normalise(bytesPerSecond: number | null): number | null {
 
 /** Holds a reader back until every limit in `limits` allows `bytes` (e.g. the download's own and an overall one). */
 export async function paceAll(
-  limits: readonly RateLimiter[],
+  limits: readonly SpeedLimit[],
   bytes: number,
   signal?: AbortSignal,
 ): Promise<void> {

@@ -54,10 +54,6 @@ export class Scheduler {
     this.pending = missing.map((r) => ({ ...r }));
   }
 
-  get active(): readonly Claim[] {
-    return [...this.claims.values()];
-  }
-
   /** True when nothing is pending and nothing is claimed: every byte is in. */
   get finished(): boolean {
     return this.pending.length === 0 && this.claims.size === 0;

@@ -1,4 +1,5 @@
 import { DownloadError, NetworkError, RetriesExhaustedError, TruncatedBodyError } from './errors';
+import { classifyFailure } from './failure';
 import { pump } from './pump';
 import { type RequestContext, rangeHeaders, send, statusError } from './request';
 import { retryDelay } from './retry-policy';
@@ -20,16 +21,21 @@ export interface SingleStreamOptions {
   pace?: (bytes: number) => Promise<void>;
 }
 
-/** Downloads the whole file over one connection, for servers that do not serve ranges. */
+/**
+ * Downloads the whole file over one connection, for servers that do not serve ranges. A failure retried (as
+ * failure.ts decides) starts again from zero; a redirect target that refuses is asked again through the original
+ * URL.
+ */
 export async function singleStream(options: SingleStreamOptions): Promise<number> {
   const { ctx, sink, remote, retry } = options;
   let opened = options.opened;
+  let url = remote.finalUrl;
   for (let attempt = 1; ; attempt++) {
     try {
-      const response = opened ?? (await openWhole(options));
+      const response = opened ?? (await openWhole(options, url));
       opened = null;
       const size = response.headers.get('content-encoding') ? null : remote.size;
-      if (!response.body) throw new TruncatedBodyError(remote.finalUrl, size ?? 1, 0);
+      if (!response.body) throw new TruncatedBodyError(url, size ?? 1, 0);
       const end = await pump({
         body: response.body,
         sink,
@@ -38,26 +44,28 @@ export async function singleStream(options: SingleStreamOptions): Promise<number
         onBytes: (bytes) => options.onBytes(bytes),
         pace: options.pace,
       });
-      if (size !== null && end < size) throw new TruncatedBodyError(remote.finalUrl, size, end);
+      if (size !== null && end < size) throw new TruncatedBodyError(url, size, end);
       return end;
     } catch (caught) {
       if (ctx.signal.aborted) throw ctx.signal.reason;
-      const error = caught instanceof DownloadError ? caught : new NetworkError(remote.finalUrl, caught);
-      if (error.scope === 'job') throw error;
+      const error = caught instanceof DownloadError ? caught : new NetworkError(url, caught);
+      const action = classifyFailure(error, { originalUrl: remote.url, othersReceiving: false });
+      if (action.kind === 'fail-job') throw error;
       if (attempt >= retry.attempts) throw new RetriesExhaustedError(attempt, error);
+      if (action.kind === 'refresh-url') url = remote.url;
       options.onRestart(error);
       await sink.reset();
       await sink.begin(remote, []);
-      const retryAfterMs = 'retryAfterMs' in error ? (error.retryAfterMs as number | null) : null;
+      const retryAfterMs = action.kind === 'refresh-url' ? null : action.retryAfterMs;
       await ctx.clock.sleep(retryDelay(attempt, retry, options.random, retryAfterMs), ctx.signal);
     }
   }
 }
 
-async function openWhole(options: SingleStreamOptions): Promise<HttpResponse> {
-  const { ctx, remote } = options;
+async function openWhole(options: SingleStreamOptions, url: string): Promise<HttpResponse> {
+  const { ctx } = options;
   options.countRequest();
-  const response = await send(ctx, remote.finalUrl, rangeHeaders(ctx.headers, null, null), ctx.signal);
-  if (response.status !== 200) throw statusError(ctx, response, remote.finalUrl);
+  const response = await send(ctx, url, rangeHeaders(ctx.headers, null, null), ctx.signal);
+  if (response.status !== 200) throw statusError(ctx, response, url);
   return response;
 }

@@ -1,5 +1,3 @@
-import type { HostPool } from './host-pool';
-import type { RateLimiter } from './rate-limiter';
 /**
  * The engine's contracts with the outside world. Everything platform-specific (network, clock, storage)
  * comes in through these interfaces, so the engine runs unchanged in a service worker, in Node and in tests.
@@ -43,6 +41,40 @@ export interface Clock {
   now(): number;
   /** Resolves after `ms`, or rejects with the signal's reason when it aborts first. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+/**
+ * A speed limit readers are paced by: `take(bytes)` resolves once the limit lets those bytes through (see
+ * rate-limiter.ts for the one the engine ships).
+ */
+export interface SpeedLimit {
+  /** Bytes per second, or null when unlimited. */
+  readonly bytesPerSecond: number | null;
+  take(bytes: number, signal?: AbortSignal): Promise<void>;
+}
+
+/** One connection's place in a host's pool, from before its request is sent until its response is done. */
+export interface Slot {
+  release(): void;
+  /** How many times the host's cap had been lowered when this slot was granted. */
+  readonly epoch: number;
+  /** How many slots to the host were held when this one was granted, itself included. */
+  readonly position: number;
+}
+
+/**
+ * Connections per host, shared by every download to that host, and what hosts taught about their limits (see
+ * host-pool.ts for the one the engine ships).
+ */
+export interface ConnectionPool {
+  /** Connections `host` may have at once now. */
+  cap(host: string): number;
+  /** Whether `host` has refused connections (its cap is one it taught). */
+  limits(host: string): boolean;
+  /** Waits for a slot to `host`; rejects with the signal's reason if it aborts first. */
+  acquire(host: string, signal?: AbortSignal): Promise<Slot>;
+  /** The host refused the connection holding `refused`: lowers its cap; returns the cap. */
+  lower(host: string, refused?: Slot): number;
 }
 
 /** What a probe learns about the remote file. */
@@ -173,9 +205,9 @@ export interface DownloadOptions {
    * Connections per host shared with other downloads (and what hosts taught about their limits). Default: a
    * pool of this download's own, `maxConnections` per host.
    */
-  pool?: HostPool;
+  pool?: ConnectionPool;
   /** Speed limits to pace reads by: this download's own, an overall one shared by all downloads. */
-  limits?: readonly RateLimiter[];
+  limits?: readonly SpeedLimit[];
   /** Ramp connections up (probe + 1, then x2) only while each step adds throughput. Default true. */
   ramp?: boolean;
 }

@@ -19,7 +19,7 @@ export interface Protocol {
   'settings/set': { request: { settings: Settings }; reply: Settings };
   /**
    * Worker → offscreen document: open the worker's save stream URL in a frame, so the browser downloads what
-   * the worker streams (a worker-served URL cannot be passed to downloads.download: DESIGN fact 9).
+   * the worker streams (a worker-served URL cannot be passed to downloads.download: docs/platform.md fact 9).
    */
   'offscreen/save': { request: { url: string }; reply: null };
 }

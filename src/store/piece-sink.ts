@@ -4,7 +4,7 @@ import { getJob } from './jobs';
 import { clearPieces, putPiece } from './pieces';
 import type { JobId, Store } from './schema';
 
-/** 4-16 MiB pieces write fastest into IndexedDB (DESIGN fact 5); 1 MiB pieces halve the throughput. */
+/** 4-16 MiB pieces write fastest into IndexedDB (docs/platform.md fact 5); 1 MiB pieces halve the throughput. */
 export const PREFERRED_WRITE_BYTES = 8 * 1024 * 1024;
 
 /**
@@ -23,7 +23,7 @@ let _gcPressure: ArrayBuffer | null = null;
  * worker, every other write of a job record goes through one module (background/job-records.ts).
  *
  * Ranged pieces arrive whole (`writeResponse`): `response.blob()` lets the network stack fill the Blob, so the
- * bytes never pass through the worker's JS heap (DESIGN fact 5). `write` (chunks from a JS stream reader) is
+ * bytes never pass through the worker's JS heap (docs/platform.md fact 5). `write` (chunks from a JS stream reader) is
  * left for the probe's first piece and for servers without ranges.
  */
 export function createPieceSink(

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { download } from '../../src/engine/download';
 import { HostPool } from '../../src/engine/host-pool';
-import { DownloadQueue } from '../../src/engine/queue';
 import { RateLimiter } from '../../src/engine/rate-limiter';
 import type { Clock } from '../../src/engine/types';
 import { createFetcher } from '../../src/net/fetcher';
@@ -244,33 +243,6 @@ describe('per-host limits', () => {
       runEngine(server.url, { maxConnections: 4, ramp: false }),
     ]);
     expect(server.maxConcurrent).toBeGreaterThan(5);
-  });
-});
-
-describe('the download queue', () => {
-  it('runs downloads beyond the limit in the order they were added', async () => {
-    const source = patternSource(4 * MIB, 58);
-    const servers = await Promise.all(
-      [0, 1, 2].map(() => serve(throttledServer(source, { bytesPerSecond: 8 * MIB }))),
-    );
-    const queue = new DownloadQueue(1);
-    const order: number[] = [];
-    await Promise.all(
-      servers.map((s, i) =>
-        queue.run(async () => {
-          order.push(i);
-          const run = await runEngine(s.url);
-          expect(run.error).toBeNull();
-        }),
-      ),
-    );
-    expect(order).toEqual([0, 1, 2]);
-    // Each server's first request came after the previous one's last request ended.
-    for (let i = 1; i < servers.length; i++) {
-      const before = gets(servers[i - 1]!);
-      const lastEnd = Math.max(...before.map((r) => r.endedAtMs ?? Number.POSITIVE_INFINITY));
-      expect(gets(servers[i]!)[0]!.startedAtMs).toBeGreaterThanOrEqual(lastEnd);
-    }
   });
 });
 

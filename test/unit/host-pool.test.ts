@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { HostPool } from '../../src/engine/host-pool';
-import { DownloadQueue } from '../../src/engine/queue';
 
 const settle = () => new Promise((r) => setTimeout(r, 0));
 
@@ -81,31 +80,5 @@ describe('HostPool', () => {
   it('keys by host and port', () => {
     expect(HostPool.hostOf('http://127.0.0.1:8080/a?b')).toBe('127.0.0.1:8080');
     expect(HostPool.hostOf('not a url')).toBe('');
-  });
-});
-
-describe('DownloadQueue', () => {
-  it('runs at most `limit` tasks at once, starting waiting ones in the order they were added', async () => {
-    const queue = new DownloadQueue(2);
-    const started: number[] = [];
-    const finish: (() => void)[] = [];
-    const tasks = [0, 1, 2, 3].map((i) =>
-      queue.run(async () => {
-        started.push(i);
-        await new Promise<void>((r) => finish.push(r));
-        return i;
-      }),
-    );
-    await settle();
-    expect(started).toEqual([0, 1]);
-    expect([queue.runningCount, queue.waitingCount]).toEqual([2, 2]);
-    finish[1]?.();
-    await settle();
-    expect(started).toEqual([0, 1, 2]);
-    queue.setLimit(3);
-    await settle();
-    expect(started).toEqual([0, 1, 2, 3]);
-    for (const f of finish) f();
-    expect(await Promise.all(tasks)).toEqual([0, 1, 2, 3]);
   });
 });

@@ -39,7 +39,7 @@ describe('RateLimiter', () => {
   it('does not hold readers back when unlimited', async () => {
     const clock = new ManualClock();
     const limit = new RateLimiter(clock, null);
-    expect(limit.limited).toBe(false);
+    expect(limit.bytesPerSecond).toBeNull();
     for (let i = 0; i < 1000; i++) await limit.take(MIB);
     expect(clock.now()).toBe(0);
   });

@@ -1,8 +1,7 @@
-import type { HostPool, Slot } from '../host-pool';
 import type { ConnectionView } from '../policies/view';
 import type { Claim } from '../scheduler';
 import { SpeedMeter } from '../speed-meter';
-import type { Clock, ConnectionState } from '../types';
+import type { Clock, ConnectionPool, ConnectionState, Slot } from '../types';
 
 /** A slot of a connection cut short goes back to a host that limits connections this much later. */
 const CUT_CLOSE_MS = 50;
@@ -97,7 +96,7 @@ export class Connection implements ConnectionView {
   }
 
   /** Holds a slot to `host` for the next request, waiting for one when the host is at its cap. */
-  async takeSlot(pool: HostPool, host: string, clock: Clock, signal: AbortSignal): Promise<void> {
+  async takeSlot(pool: ConnectionPool, host: string, clock: Clock, signal: AbortSignal): Promise<void> {
     if (this.slot) return;
     this.slot = await pool.acquire(host, signal);
     this.lastDataMs = clock.now();
@@ -108,7 +107,6 @@ export class Connection implements ConnectionView {
     this.state = 'receiving';
     this.lastDataMs = nowMs;
     this.receivingSinceMs ??= nowMs;
-    this.slot?.receiving();
   }
 
   /** The response was read to its end: its connection can be reused. */
@@ -121,7 +119,7 @@ export class Connection implements ConnectionView {
    * until it sees it close, so its slot is given back a moment later: the next request is then not refused for
    * it (which would lower the host's cap for nothing).
    */
-  endRequest(pool: HostPool, host: string, clock: Clock): void {
+  endRequest(pool: ConnectionPool, host: string, clock: Clock): void {
     this.controller = null;
     this.allowanceMs = 0;
     this.receivingSinceMs = null;

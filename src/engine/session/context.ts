@@ -1,12 +1,21 @@
 import { DownloadError, NetworkError, StorageError } from '../errors';
-import { HostPool, type Slot } from '../host-pool';
+import { HostPool } from '../host-pool';
 import { nextStartupSeconds, splitHints } from '../policies/estimates';
 import { RampPolicy } from '../policies/ramp';
-import type { RateLimiter } from '../rate-limiter';
 import type { RequestContext } from '../request';
 import { type Claim, Scheduler, type SplitHints } from '../scheduler';
 import { SpeedMeter } from '../speed-meter';
-import type { Adaptations, ByteRange, HttpResponse, PieceSink, RemoteFile, RetryOptions } from '../types';
+import type {
+  Adaptations,
+  ByteRange,
+  ConnectionPool,
+  HttpResponse,
+  PieceSink,
+  RemoteFile,
+  RetryOptions,
+  Slot,
+  SpeedLimit,
+} from '../types';
 import { ifRangeValue } from '../validators';
 import type { Connection, Race } from './connection';
 import { openRange } from './ranged-request';
@@ -15,7 +24,7 @@ export interface RangeSessionOptions {
   ctx: RequestContext;
   sink: PieceSink;
   remote: RemoteFile & { size: number };
-  missing: ByteRange[];
+  missing: readonly ByteRange[];
   /** The probe's response, streaming from missing[0].start to `openedEnd`. */
   opened: HttpResponse;
   openedEnd: number;
@@ -26,9 +35,9 @@ export interface RangeSessionOptions {
   maxConnections: number;
   minSplitBytes: number;
   /** Connections per host, shared with other downloads; 429/503/refusals teach it a lower cap. */
-  pool: HostPool;
+  pool: ConnectionPool;
   /** Speed limits (the download's own, an overall one); a limited download streams so reads can be paced. */
-  limits: readonly RateLimiter[];
+  limits: readonly SpeedLimit[];
   /** Start with the probe plus one connection and add more (x2) only while each step adds throughput. */
   ramp: boolean;
   retry: RetryOptions;

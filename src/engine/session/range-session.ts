@@ -1,10 +1,9 @@
 import { NetworkError } from '../errors';
-import type { Slot } from '../host-pool';
 import { raceCandidate, streamRaceLost } from '../policies/endgame';
 import { StragglerPolicy } from '../policies/stragglers';
 import type { Claim } from '../scheduler';
 import { SpeedMeter } from '../speed-meter';
-import type { ConnectionProgress, HttpResponse } from '../types';
+import type { ConnectionProgress, HttpResponse, Slot } from '../types';
 import { Connection, isCalm, LOST_RACE, RESTART } from './connection';
 import { type RangeSessionOptions, SessionContext } from './context';
 import { PieceTransport } from './piece-transport';
