@@ -181,5 +181,7 @@ describe('the save of a running job', () => {
     const job = await fetched();
     const saving = saver.save(job);
     await expect(saving).rejects.toThrow(/did not start saving/);
+    // The save that never started is forgotten: it keeps no worker awake, and a retry starts a new one.
+    expect(saver.busy).toBe(false);
   }, 30_000);
 });
