@@ -47,14 +47,20 @@ export function classifyFailure(error: unknown, context: FailureContext): Failur
   return { kind: 'retry', retryAfterMs: error instanceof HttpStatusError ? error.retryAfterMs : null };
 }
 
-/** A connection the host refused (ECONNREFUSED), anywhere in the error's cause chain. */
+/** Causes looked at below an error, at most. */
+const CAUSE_DEPTH = 4;
+
+/**
+ * A connection the host refused (ECONNREFUSED), in the error's causes: the error's own message names the URL,
+ * which says nothing about the connection ("…/refused.zip").
+ */
 function isRefused(error: Error): boolean {
-  let cause: unknown = error;
-  for (let depth = 0; cause && depth < 5; depth++) {
-    if (!(cause instanceof Error)) return /ECONNREFUSED|refused/i.test(String(cause));
-    const code = String((cause as { code?: unknown }).code ?? '');
-    if (/ECONNREFUSED|refused/i.test(`${cause.message} ${code}`)) return true;
-    cause = cause.cause;
+  let cause: unknown = error.cause;
+  for (let depth = 0; cause !== undefined && cause !== null && depth < CAUSE_DEPTH; depth++) {
+    if (typeof cause !== 'object') return /ECONNREFUSED|refused/i.test(String(cause));
+    const { code, message } = cause as { code?: unknown; message?: unknown };
+    if (code === 'ECONNREFUSED' || /ECONNREFUSED|refused/i.test(String(message ?? ''))) return true;
+    cause = (cause as { cause?: unknown }).cause;
   }
   return false;
 }

@@ -27,7 +27,8 @@ export class StragglerPolicy {
 
   update(connections: readonly ConnectionView[], nowMs: number, startupSeconds: number): ConnectionView[] {
     this.forgetEnded(connections);
-    if (this.restarts >= this.maxConnections * RESTARTS_PER_CONNECTION) return [];
+    const bound = this.maxConnections * RESTARTS_PER_CONNECTION;
+    if (this.restarts >= bound) return [];
     const receiving = connections.filter(
       (c) => c.claim && c.hasRequest && c.receivingSinceMs !== null && !c.racing,
     );
@@ -55,7 +56,7 @@ export class StragglerPolicy {
       const since = this.slowSince.get(key) ?? nowMs;
       this.slowSince.set(key, since);
       const share = speed / (STRAGGLER_SHARE * median);
-      if (nowMs - since >= Math.max(STRAGGLER_MIN_MS, STRAGGLER_MS * share)) {
+      if (nowMs - since >= Math.max(STRAGGLER_MIN_MS, STRAGGLER_MS * share) && this.restarts < bound) {
         this.slowSince.delete(key);
         this.restarts++;
         restart.push(c);
