@@ -8,28 +8,12 @@ import {
 } from '../../src/engine/policies/endgame';
 import type { ConnectionView } from '../../src/engine/policies/view';
 import type { Claim } from '../../src/engine/scheduler';
+import { connectionView } from '../helpers/connection-view';
 
 const NOW = 50_000;
 
 function view(o: Partial<ConnectionView> & { rateBps?: number } = {}): ConnectionView {
-  const { rateBps = 0, ...rest } = o;
-  return {
-    id: 1,
-    state: 'receiving',
-    claim: null,
-    hasRequest: true,
-    requesting: true,
-    racing: false,
-    receivingSinceMs: 0,
-    lastDataMs: NOW,
-    allowanceMs: 0,
-    bytes: 0,
-    pieceRate: 0,
-    pieceStartMs: Number.NEGATIVE_INFINITY,
-    requestsEnded: 0,
-    rate: () => rateBps,
-    ...rest,
-  };
+  return connectionView({ lastDataMs: NOW, ...o });
 }
 
 /** A receiving owner of `restBytes` (stream) with a `pieceBytes` piece in flight at its front. */

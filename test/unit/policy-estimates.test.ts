@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { medianPositive, nextStartupSeconds, speedOf, splitHints } from '../../src/engine/policies/estimates';
 import type { ConnectionView } from '../../src/engine/policies/view';
 import type { Claim } from '../../src/engine/scheduler';
+import { connectionView } from '../helpers/connection-view';
 
 const NOW = 10_000;
 
@@ -10,24 +11,7 @@ function claim(id: number, pos: number, reservedEnd: number, end = reservedEnd +
 }
 
 function view(o: Partial<ConnectionView> & { rateBps?: number } = {}): ConnectionView {
-  const { rateBps = 0, ...rest } = o;
-  return {
-    id: 1,
-    state: 'receiving',
-    claim: null,
-    hasRequest: true,
-    requesting: true,
-    racing: false,
-    receivingSinceMs: 0,
-    lastDataMs: NOW,
-    allowanceMs: 0,
-    bytes: 0,
-    pieceRate: 0,
-    pieceStartMs: Number.NEGATIVE_INFINITY,
-    requestsEnded: 0,
-    rate: () => rateBps,
-    ...rest,
-  };
+  return connectionView({ lastDataMs: NOW, ...o });
 }
 
 describe('medianPositive', () => {

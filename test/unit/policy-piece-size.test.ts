@@ -7,6 +7,7 @@ import {
   slowPiece,
 } from '../../src/engine/policies/piece-size';
 import type { ConnectionView } from '../../src/engine/policies/view';
+import { connectionView } from '../helpers/connection-view';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -155,24 +156,7 @@ function piece(
 }
 
 function view(o: Partial<ConnectionView> & { rateBps?: number } = {}): ConnectionView {
-  const { rateBps = 0, ...rest } = o;
-  return {
-    id: 1,
-    state: 'receiving',
-    claim: null,
-    hasRequest: true,
-    requesting: true,
-    racing: false,
-    receivingSinceMs: 0,
-    lastDataMs: NOW,
-    allowanceMs: 0,
-    bytes: 0,
-    pieceRate: 0,
-    pieceStartMs: Number.NEGATIVE_INFINITY,
-    requestsEnded: 0,
-    rate: () => rateBps,
-    ...rest,
-  };
+  return connectionView({ lastDataMs: NOW, ...o });
 }
 
 describe('slowPiece', () => {

@@ -1,25 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { RampPolicy, type RampSnapshot } from '../../src/engine/policies/ramp';
 import type { ConnectionView } from '../../src/engine/policies/view';
+import { connectionView } from '../helpers/connection-view';
 
 function view(id: number, o: Partial<ConnectionView> = {}): ConnectionView {
-  return {
-    id,
-    state: 'receiving',
-    claim: null,
-    hasRequest: true,
-    requesting: true,
-    racing: false,
-    receivingSinceMs: 0,
-    lastDataMs: 0,
-    allowanceMs: 0,
-    bytes: 0,
-    pieceRate: 0,
-    pieceStartMs: Number.NEGATIVE_INFINITY,
-    requestsEnded: 0,
-    rate: () => 0,
-    ...o,
-  };
+  return connectionView({ id, ...o });
 }
 
 function snap(

@@ -1,28 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { StragglerPolicy } from '../../src/engine/policies/stragglers';
 import type { ConnectionView } from '../../src/engine/policies/view';
+import { connectionView } from '../helpers/connection-view';
 
 const STARTUP = 0.2;
 
 /** A connection receiving since t=0 at a fixed rate, with 1 MB of its claim left. */
 function view(id: number, rateBps: number, o: Partial<ConnectionView> = {}): ConnectionView {
-  return {
-    id,
-    state: 'receiving',
-    claim: { id: id + 100, start: 0, pos: 0, reservedEnd: 999_999, end: 999_999 },
-    hasRequest: true,
-    requesting: true,
-    racing: false,
-    receivingSinceMs: 0,
-    lastDataMs: 0,
-    allowanceMs: 0,
-    bytes: 0,
-    pieceRate: 0,
-    pieceStartMs: Number.NEGATIVE_INFINITY,
-    requestsEnded: 0,
-    rate: () => rateBps,
-    ...o,
-  };
+  const claim = { id: id + 100, start: 0, pos: 0, reservedEnd: 999_999, end: 999_999 };
+  return connectionView({ id, rateBps, claim, ...o });
 }
 
 /** The ids restarted at each of `times`, with the connections `at` gives for that time. */
