@@ -1,9 +1,9 @@
 /**
  * Chromium stops an idle service worker about 30 s after the last extension event, even mid-fetch
- * (docs/platform.md fact 1). A cheap extension API call every 20 s counts as activity, so while any job is active the
- * worker stays up. Termination must still be survivable (an update, a crash, memory pressure, or a stop from
- * DevTools): a repeating alarm, kept only while jobs are active, wakes a stopped worker within 30 s, and the
- * worker's start resumes every job from IndexedDB.
+ * (docs/platform.md fact 1). A cheap extension API call every 20 s counts as activity, so while any job is
+ * active the worker stays up. Termination must still be survivable (an update, a crash, memory pressure, or a
+ * stop from DevTools): a repeating alarm, kept only while jobs are active, wakes a stopped worker within
+ * 30 s, and the worker's start resumes every job from IndexedDB.
  */
 const INTERVAL_MS = 20_000;
 export const WAKE_ALARM = 'wake';

@@ -2,8 +2,8 @@ import { request } from '../shared/messenger';
 
 /**
  * The offscreen document's lifecycle. The worker cannot navigate a frame to its own save stream URL, and
- * downloads.download cannot take that URL (docs/platform.md fact 9), so a document opens it: the navigation becomes an
- * ordinary browser download. The document stays open while saves are being started.
+ * downloads.download cannot take that URL (docs/platform.md fact 9), so a document opens it: the navigation
+ * becomes an ordinary browser download. The document stays open while saves are being started.
  */
 const PATH = 'src/offscreen/offscreen.html';
 let creating: Promise<void> | null = null;

@@ -1,7 +1,7 @@
 /**
- * The worker's fetch never sends Referer, and fetch({referrer}) is dropped (docs/platform.md fact 7). Servers that check
- * it get one through a declarativeNetRequest session rule, limited to requests this extension makes to the
- * job's URL, and removed when the job stops.
+ * The worker's fetch never sends Referer, and fetch({referrer}) is dropped (docs/platform.md fact 7). Servers
+ * that check it get one through a declarativeNetRequest session rule, limited to requests this extension
+ * makes to the job's URL, and removed when the job stops.
  */
 const rules = new Map<string, number>();
 

@@ -34,8 +34,8 @@ export async function takeOver(item: NewBrowserDownload, deps: TakeOverDeps): Pr
     }
     return;
   }
-  // Cancelled inside the listener, the browser's transfer stops before bytes land (docs/platform.md fact 6). Erasing it
-  // from the list need not hold up the start.
+  // Cancelled inside the listener, the browser's transfer stops before bytes land (docs/platform.md fact 6).
+  // Erasing it from the list need not hold up the start.
   await chrome.downloads.cancel(item.id);
   const erased = chrome.downloads.erase({ id: item.id });
   await deps.add({

@@ -1,9 +1,9 @@
 /**
  * The offscreen document. The worker streams a finished (or still arriving) file from a URL its fetch handler
- * answers with Content-Disposition: attachment; downloads.download cannot take such a URL (docs/platform.md fact 9), but a
- * frame navigated to it turns it into an ordinary browser download, written to disk as the bytes come. Once
- * the navigation has become a download the frame is no longer needed; the download outlives it and this
- * document.
+ * answers with Content-Disposition: attachment; downloads.download cannot take such a URL (docs/platform.md
+ * fact 9), but a frame navigated to it turns it into an ordinary browser download, written to disk as the
+ * bytes come. Once the navigation has become a download the frame is no longer needed; the download outlives
+ * it and this document.
  */
 import { listen } from '../shared/messenger';
 import { OFFSCREEN_MESSAGES } from '../shared/protocol';

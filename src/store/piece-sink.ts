@@ -23,8 +23,8 @@ let _gcPressure: ArrayBuffer | null = null;
  * worker, every other write of a job record goes through one module (background/job-records.ts).
  *
  * Ranged pieces arrive whole (`writeResponse`): `response.blob()` lets the network stack fill the Blob, so the
- * bytes never pass through the worker's JS heap (docs/platform.md fact 5). `write` (chunks from a JS stream reader) is
- * left for the probe's first piece and for servers without ranges.
+ * bytes never pass through the worker's JS heap (docs/platform.md fact 5). `write` (chunks from a JS stream
+ * reader) is left for the probe's first piece and for servers without ranges.
  */
 export function createPieceSink(
   db: Store,
