@@ -66,28 +66,18 @@ export class Saver {
   async begin(jobId: JobId, remote: RemoteFile): Promise<void> {
     if (remote.size === null || remote.size === 0 || !remote.acceptRanges) return;
     const current = this.saves.get(jobId);
-    if (current && current.state.phase !== 'lost' && sameFile(current.remote, remote)) return;
+    if (current && sameFile(current.remote, remote)) return;
     const save = await this.replace(jobId, remote);
-    // Never created: forgotten (if still the job's save); the end of the job starts another.
-    save.started.catch(() => (this.saves.get(jobId) === save ? this.drop(jobId) : undefined));
+    // Never created: forgotten (see `start`); the end of the job starts another.
+    save.started.catch(() => {});
   }
 
   /** Every byte is stored: finish the save under way, or start one. */
   async save(job: JobRecord): Promise<void> {
     if (job.remote?.size == null) throw new Error('the file has no known size to save');
     let save = this.saves.get(job.id);
-    // A save the browser never created is no save: a retry gets a new one.
-    if (!save || save.state.phase === 'lost' || !sameFile(save.remote, job.remote)) {
-      save = await this.replace(job.id, job.remote);
-    }
-    let downloadId: number;
-    try {
-      downloadId = await save.started;
-    } catch (error) {
-      // Forgotten, so the worker is not kept busy by it and the job's retry starts afresh.
-      if (this.saves.get(job.id) === save) await this.drop(job.id);
-      throw error;
-    }
+    if (!save || !sameFile(save.remote, job.remote)) save = await this.replace(job.id, job.remote);
+    const downloadId = await save.started;
     if (!(await this.records.apply(job.id, { type: 'saving', downloadId }))) {
       await this.drop(job.id); // cancelled meanwhile
       return;
@@ -193,6 +183,9 @@ export class Saver {
       },
       (error: unknown) => {
         this.step(save, { type: 'timed-out' });
+        // A save the browser never created is forgotten at once: it keeps no worker awake, and the job's next
+        // save (its end, or a retry) starts a new one instead of waiting on this one.
+        if (this.saves.get(jobId) === save) void this.drop(jobId);
         throw error;
       },
     );
