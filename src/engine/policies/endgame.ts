@@ -9,8 +9,8 @@ const RACE_GAIN = 1.5;
 /** Races against one claim, at most (a lost race is not retried forever). */
 export const MAX_RACES_PER_CLAIM = 2;
 
-export interface EndgameSnapshot {
-  connections: readonly ConnectionView[];
+export interface EndgameSnapshot<C extends ConnectionView = ConnectionView> {
+  connections: readonly C[];
   nowMs: number;
   /** Bytes a new connection is expected to fetch per second (0 when unknown). */
   expectedSpeed: number;
@@ -29,13 +29,13 @@ export interface EndgameSnapshot {
  * split off, the connection to race a duplicate request against: the one expected to finish last, if a fresh
  * request would beat it clearly. Null when no race is worth it.
  */
-export function raceCandidate(s: EndgameSnapshot): ConnectionView | null {
+export function raceCandidate<C extends ConnectionView>(s: EndgameSnapshot<C>): C | null {
   if (s.expectedSpeed <= 0) return null;
   const count = Math.max(1, s.connections.length);
   if (s.remainingBytes === 0 || s.remainingBytes > ENDGAME_PIECES_PER_CONNECTION * s.unitBytes * count) {
     return null;
   }
-  let best: ConnectionView | null = null;
+  let best: C | null = null;
   let bestSeconds = 0;
   for (const c of s.connections) {
     const claim = c.claim;

@@ -73,16 +73,16 @@ export function pieceAllowanceMs(rateBytesPerSecond: number, length: number): nu
  * new request at the usual speed would need: it is given up, and the idle connection takes its bytes. A piece
  * being raced is left to the race. Null when none is that slow.
  */
-export function slowPiece(
-  connections: readonly ConnectionView[],
+export function slowPiece<C extends ConnectionView>(
+  connections: readonly C[],
   nowMs: number,
   startupSeconds: number,
-): ConnectionView | null {
+): C | null {
   // The usual speed: the median over every connection, the idle ones included (at the tail only the slow ones
   // still hold claims).
   const expected = medianPositive(connections.map((c) => c.rate(nowMs)));
   if (expected <= 0) return null;
-  let slowest: ConnectionView | null = null;
+  let slowest: C | null = null;
   let worst = 0;
   for (const c of connections) {
     if (!c.claim || c.racing || c.allowanceMs <= 0 || !c.requesting) continue;

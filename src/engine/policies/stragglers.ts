@@ -25,7 +25,7 @@ export class StragglerPolicy {
 
   constructor(private readonly maxConnections: number) {}
 
-  update(connections: readonly ConnectionView[], nowMs: number, startupSeconds: number): ConnectionView[] {
+  update<C extends ConnectionView>(connections: readonly C[], nowMs: number, startupSeconds: number): C[] {
     this.forgetEnded(connections);
     const bound = this.maxConnections * RESTARTS_PER_CONNECTION;
     if (this.restarts >= bound) return [];
@@ -34,7 +34,7 @@ export class StragglerPolicy {
     );
     if (receiving.length < 3) return [];
     const speeds = new Map(receiving.map((c) => [c, speedOf(c, nowMs)]));
-    const restart: ConnectionView[] = [];
+    const restart: C[] = [];
     for (const c of receiving) {
       const key = requestKey(c);
       const speed = speeds.get(c) ?? 0;

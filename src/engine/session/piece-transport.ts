@@ -45,7 +45,7 @@ export class PieceTransport implements Transport {
   idle(): void {
     const { s } = this;
     if (s.scheduler.hasPending) return;
-    const slowest = slowPiece([...s.connections.values()], s.now(), s.startupSeconds) as Connection | null;
+    const slowest = slowPiece([...s.connections.values()], s.now(), s.startupSeconds);
     slowest?.controller?.abort(SLOW_PIECE);
   }
 

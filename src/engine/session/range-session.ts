@@ -148,7 +148,7 @@ export class RangeSession {
       if (grew) this.fill();
       for (const c of this.stragglers.update(connections, now, s.startupSeconds)) {
         this.o.adaptations.stragglerRestarts++;
-        (c as Connection).controller?.abort(RESTART);
+        c.controller?.abort(RESTART);
       }
       if (!this.transport.pieces) this.abortLostRaces();
     }
@@ -179,7 +179,7 @@ export class RangeSession {
       startupSeconds: s.startupSeconds,
       pieces: this.transport.pieces,
       racesOf: (id) => s.racesOf(id),
-    }) as Connection | null;
+    });
   }
 
   /** One connection's life: claim work, fetch it, race at the end, recover from failures, until none is left. */
