@@ -6,7 +6,7 @@ import { listen } from '../shared/messenger';
 import { isOwnSender, SNAPSHOT_PORT, WORKER_MESSAGES } from '../shared/protocol';
 import { openStore } from '../store/schema';
 import { handleCommand } from './commands';
-import { createMenu, MENU_ID, onMenuClicked } from './context-menu';
+import { createMenu, onMenuClicked } from './context-menu';
 import { JobManager } from './job-manager';
 import { KeepAlive, WAKE_ALARM } from './keep-alive';
 import { findOwnDownload, startOwnDownload } from './own-downloads';
@@ -95,12 +95,4 @@ chrome.runtime.onConnect.addListener((port) => {
     return;
   }
   hub.connect(port);
-});
-
-/** A handle for the DevTools console and the end-to-end tests (which cannot open a real context menu). */
-Object.assign(globalThis, {
-  accelerator: {
-    menuClicked: async (linkUrl: string, pageUrl?: string) =>
-      onMenuClicked({ menuItemId: MENU_ID, linkUrl, pageUrl }, undefined, await services),
-  },
 });
