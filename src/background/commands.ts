@@ -1,6 +1,7 @@
 import type { Snapshot } from '../shared/job-view';
 import type { Message } from '../shared/protocol';
 import type { JobId } from '../store/schema';
+import { addLink } from './context-menu';
 import type { JobManager } from './job-manager';
 import { getSettings, saveSettings } from './settings-cache';
 import { clearSkipped } from './skipped';
@@ -27,6 +28,8 @@ export async function handleCommand(message: Message, deps: CommandDeps): Promis
       return (await deps.manager()).retry(message.jobId as JobId);
     case 'job/remove':
       return (await deps.manager()).remove(message.jobId as JobId);
+    case 'job/add-link':
+      return addLink(await deps.manager(), message.url, message.pageUrl ?? null);
     case 'skipped/clear':
       await clearSkipped();
       deps.hub.changed();

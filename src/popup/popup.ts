@@ -1,6 +1,7 @@
 import type { JobView, Snapshot } from '../shared/job-view';
 import { request } from '../shared/messenger';
 import { SNAPSHOT_PORT } from '../shared/protocol';
+import { wireAddLink } from './add-link';
 import { formatSpeed } from './format';
 import { type JobAction, renderJob } from './job-item';
 
@@ -76,4 +77,5 @@ document.querySelector('#options')!.addEventListener('click', () => void chrome.
 document
   .querySelector('#clear-skipped')!
   .addEventListener('click', () => void request({ type: 'skipped/clear' }));
+wireAddLink(document.querySelector<HTMLFormElement>('#add-link')!);
 connect();

@@ -14,6 +14,8 @@ export interface Protocol {
   'job/cancel': { request: { jobId: string }; reply: null };
   'job/retry': { request: { jobId: string }; reply: null };
   'job/remove': { request: { jobId: string }; reply: null };
+  /** A link given by hand (the popup's field), run like the context menu's: any size. Replies the job's id. */
+  'job/add-link': { request: { url: string; pageUrl?: string }; reply: string };
   'skipped/clear': { request: Record<never, never>; reply: null };
   'settings/get': { request: Record<never, never>; reply: Settings };
   'settings/set': { request: { settings: Settings }; reply: Settings };
@@ -38,6 +40,7 @@ export const WORKER_MESSAGES = [
   'job/cancel',
   'job/retry',
   'job/remove',
+  'job/add-link',
   'skipped/clear',
   'settings/get',
   'settings/set',
@@ -52,6 +55,25 @@ const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 const JOB_ID = new RegExp(`^${UUID}$`);
 /** The worker's save stream URLs: `chrome-extension://<id>/save/<random token>`. */
 const SAVE_URL = new RegExp(`^chrome-extension://[a-p]{32}/save/${UUID}$`);
+
+/** Far above any real download link; bounds what a message can make the worker store. */
+export const MAX_LINK_CHARS = 8192;
+
+/**
+ * An absolute http(s) URL of bounded length, as given (not normalised); null for anything else, and for a URL
+ * with a user name or password in it, which fetch() refuses.
+ */
+export function webUrl(raw: unknown): string | null {
+  if (typeof raw !== 'string' || raw.length > MAX_LINK_CHARS) return null;
+  let url: URL;
+  try {
+    url = new URL(raw); // not URL.canParse: Chromium 120+, and the manifest allows 116
+  } catch {
+    return null;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+  return url.username === '' && url.password === '' ? raw : null;
+}
 
 function fail(error: string): { ok: false; error: string } {
   return { ok: false, error };
@@ -80,6 +102,13 @@ export function parseMessage(raw: unknown, accepted: readonly MessageType[]): Va
       if (!only('jobId') || typeof m.jobId !== 'string' || !JOB_ID.test(m.jobId))
         return fail(`${t}: bad jobId`);
       return { ok: true, value: { type: t, jobId: m.jobId } };
+    case 'job/add-link': {
+      const url = webUrl(m.url);
+      if (!only('url', 'pageUrl') || url === null) return fail(`${t}: bad url`);
+      if (m.pageUrl === undefined) return { ok: true, value: { type: t, url } };
+      const pageUrl = webUrl(m.pageUrl);
+      return pageUrl === null ? fail(`${t}: bad pageUrl`) : { ok: true, value: { type: t, url, pageUrl } };
+    }
     case 'settings/set': {
       if (!only('settings')) return fail('settings/set takes {settings}');
       const settings = validateSettings(m.settings);

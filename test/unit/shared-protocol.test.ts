@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { isOwnSender, OFFSCREEN_MESSAGES, parseMessage, WORKER_MESSAGES } from '../../src/shared/protocol';
+import {
+  isOwnSender,
+  MAX_LINK_CHARS,
+  OFFSCREEN_MESSAGES,
+  parseMessage,
+  WORKER_MESSAGES,
+} from '../../src/shared/protocol';
 import { DEFAULT_SETTINGS } from '../../src/shared/settings';
 
 const ID = 'fakemiedkhlmlmmbccllciacifpncpfc';
@@ -62,6 +68,50 @@ describe('payload validation', () => {
     }
     expect(parseMessage({ type: 'offscreen/save', url: ok, extra: 1 }, OFFSCREEN_MESSAGES).ok).toBe(false);
     expect(parseMessage({ type: 'jobs/list' }, OFFSCREEN_MESSAGES).ok).toBe(false);
+  });
+
+  it('a link to add: an http(s) URL of bounded length, with an optional http(s) page it came from', () => {
+    const ok = (message: Record<string, unknown>) => parseMessage(message, WORKER_MESSAGES);
+    const long = `https://example.com/${'a'.repeat(MAX_LINK_CHARS - 'https://example.com/'.length)}`;
+    for (const message of [
+      { type: 'job/add-link', url: 'https://example.com/file.iso' },
+      { type: 'job/add-link', url: 'http://127.0.0.1:8080/a%20b.bin?x=1#y' },
+      { type: 'job/add-link', url: 'HTTPS://Example.com/x', pageUrl: 'http://example.com/downloads' },
+      { type: 'job/add-link', url: long },
+    ]) {
+      // Kept as given: the URL is not normalised on the way in.
+      expect(ok(message)).toEqual({ ok: true, value: message });
+    }
+    for (const message of [
+      { type: 'job/add-link' },
+      { type: 'job/add-link', url: 42 },
+      { type: 'job/add-link', url: '' },
+      { type: 'job/add-link', url: 'example.com/file.iso' },
+      { type: 'job/add-link', url: '/file.iso' },
+      { type: 'job/add-link', url: 'ftp://example.com/file.iso' },
+      { type: 'job/add-link', url: 'file:///etc/passwd' },
+      { type: 'job/add-link', url: 'javascript:alert(1)' },
+      { type: 'job/add-link', url: 'data:text/plain,x' },
+      { type: 'job/add-link', url: 'blob:https://example.com/1' },
+      { type: 'job/add-link', url: `chrome-extension://${ID}/src/popup/popup.html` },
+      { type: 'job/add-link', url: 'https://user:secret@example.com/file.iso' },
+      { type: 'job/add-link', url: `${long}b` },
+      { type: 'job/add-link', url: 'https://example.com/x', pageUrl: 'chrome://settings' },
+      { type: 'job/add-link', url: 'https://example.com/x', pageUrl: null },
+      {
+        type: 'job/add-link',
+        url: 'https://example.com/x',
+        pageUrl: `https://example.com/${'p'.repeat(MAX_LINK_CHARS)}`,
+      },
+      { type: 'job/add-link', url: 'https://example.com/x', referrer: 'https://example.com/' },
+      { type: 'job/add-link', url: 'https://example.com/x', filename: '../../evil.exe' },
+    ]) {
+      expect(ok(message).ok, JSON.stringify(message).slice(0, 120)).toBe(false);
+    }
+    // The offscreen document takes no links.
+    expect(parseMessage({ type: 'job/add-link', url: 'https://example.com/x' }, OFFSCREEN_MESSAGES).ok).toBe(
+      false,
+    );
   });
 
   it('normalises excluded domains', () => {

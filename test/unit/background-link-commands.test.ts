@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { handleCommand } from '../../src/background/commands';
+import { MENU_ID, onMenuClicked } from '../../src/background/context-menu';
+import type { JobManager } from '../../src/background/job-manager';
+import type { NewJob } from '../../src/background/job-records';
+import type { SnapshotHub } from '../../src/background/snapshots';
+
+/** A job manager that records what it is asked to add. */
+function recordingManager(): { added: NewJob[]; manager: JobManager } {
+  const added: NewJob[] = [];
+  const manager = {
+    add: async (job: NewJob) => {
+      added.push(job);
+      return `job-${added.length}`;
+    },
+  } as unknown as JobManager;
+  return { added, manager };
+}
+
+function deps(manager: JobManager) {
+  return {
+    manager: async () => manager,
+    snapshot: async () => ({ jobs: [], skipped: [] }),
+    hub: { changed: () => {} } as unknown as SnapshotHub,
+  };
+}
+
+describe('links the user asks for', () => {
+  it('job/add-link queues the link as the context menu does, any size, its page as the Referer', async () => {
+    const { added, manager } = recordingManager();
+    const url = 'https://example.com/files/big%20file.iso';
+    const viaMessage = await handleCommand(
+      { type: 'job/add-link', url, pageUrl: 'https://example.com/downloads' },
+      deps(manager),
+    );
+    const viaMenu = await onMenuClicked(
+      { menuItemId: MENU_ID, linkUrl: url, pageUrl: 'https://example.com/downloads' },
+      { incognito: false },
+      manager,
+    );
+    expect([viaMessage, viaMenu]).toEqual(['job-1', 'job-2']);
+    const expected: NewJob = {
+      url,
+      referrer: 'https://example.com/downloads',
+      origin: 'menu',
+      filename: 'big file.iso',
+      sizeBytes: null,
+    };
+    expect(added).toEqual([expected, expected]);
+  });
+
+  it('a link without its page has no Referer', async () => {
+    const { added, manager } = recordingManager();
+    await handleCommand({ type: 'job/add-link', url: 'http://127.0.0.1:8080/a.bin' }, deps(manager));
+    expect(added).toMatchObject([{ url: 'http://127.0.0.1:8080/a.bin', referrer: null }]);
+  });
+
+  it('the menu adds nothing from an incognito tab, for another item, or for a link that is not http(s)', async () => {
+    const { added, manager } = recordingManager();
+    const link = 'https://example.com/a.bin';
+    expect(
+      await onMenuClicked({ menuItemId: MENU_ID, linkUrl: link }, { incognito: true }, manager),
+    ).toBeNull();
+    expect(await onMenuClicked({ menuItemId: 'other', linkUrl: link }, undefined, manager)).toBeNull();
+    expect(
+      await onMenuClicked({ menuItemId: MENU_ID, linkUrl: 'javascript:alert(1)' }, undefined, manager),
+    ).toBeNull();
+    expect(added).toEqual([]);
+  });
+});
