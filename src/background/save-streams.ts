@@ -6,7 +6,9 @@ import type { JobId, Store } from '../store/schema';
  * The worker's fetch handler side of a save: `chrome-extension://<id>/save/<token>` answers, once, with the
  * job's file streamed from its stored pieces as they arrive (piece-reader.ts), under the job's name, so the
  * browser's download writes the file while the rest is still being fetched. A token is a random UUID known
- * only to the worker and the offscreen document; any other path under save/ answers 404.
+ * only to the worker and the offscreen document; any other path under save/ answers 404. The answer is always
+ * `application/octet-stream` with `nosniff`, whatever the file's own type: a download to be written as it is,
+ * never a document the browser might render in the frame that opened it.
  */
 const PATH = '/save/';
 
@@ -56,7 +58,8 @@ export class SaveStreams {
       readPieces(this.db, jobId, remote, () => this.failed.add(token)),
       {
         headers: {
-          'content-type': remote.mime ?? 'application/octet-stream',
+          'content-type': 'application/octet-stream',
+          'x-content-type-options': 'nosniff',
           'content-length': String(remote.size),
           'content-disposition': `attachment; filename*=UTF-8''${encodeExtValue(remote.filename)}`,
           'cache-control': 'no-store',

@@ -175,6 +175,17 @@ describe('the save of a running job', () => {
     expect(chrome.erased).toEqual([100]);
   });
 
+  it('streams the file as application/octet-stream with nosniff, whatever its own type', async () => {
+    await saver.begin(id, { ...remote, mime: 'text/html' });
+    await tick();
+    const response = saver.respond(new Request(chrome.opened[0]!));
+    expect(response.headers.get('content-type')).toBe('application/octet-stream');
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('content-length')).toBe(String(SIZE));
+    expect(response.headers.get('content-disposition')).toBe("attachment; filename*=UTF-8''f.bin");
+    await response.body?.cancel();
+  });
+
   it('fails the job when the browser never turns the stream into a download', async () => {
     chrome.onCreated = null;
     await allStored();
