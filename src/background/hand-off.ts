@@ -39,7 +39,7 @@ export class HandOff {
     if (this.called.has(job.id)) return;
     this.called.add(job.id);
     // The call may have reached the browser before the worker stopped: then its download is already there.
-    const found = await this.browser.find(job.url, job.createdAt).catch(() => null);
+    const found = await this.browser.find(linkOf(job), job.createdAt).catch(() => null);
     if (found !== null) return this.records.recordHandOff(job.id, found);
     const again = await this.records.countHandOffTry(job.id, MAX_HAND_OFF_TRIES);
     if (again) await this.call(again);
@@ -47,9 +47,14 @@ export class HandOff {
 
   private async call(job: JobRecord): Promise<void> {
     try {
-      await this.records.recordHandOff(job.id, await this.browser.start(job.url));
+      await this.records.recordHandOff(job.id, await this.browser.start(linkOf(job)));
     } catch (error) {
       await this.records.note(job.id, `the browser could not start it: ${String(error)}`);
     }
   }
+}
+
+/** The browser gets the link itself (before redirects): a signed URL it resolved to may have expired. */
+function linkOf(job: JobRecord): string {
+  return job.originalUrl ?? job.url;
 }

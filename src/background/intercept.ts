@@ -1,4 +1,6 @@
+import { filenameFromUrl, sanitizeFilename } from '../engine/filename';
 import { isExcluded, type Settings } from '../shared/settings';
+import { isExecutableOverHttp } from './executables';
 
 /** The fields of a chrome.downloads.DownloadItem the decision needs. */
 export interface CreatedDownload {
@@ -8,26 +10,48 @@ export interface CreatedDownload {
   incognito: boolean;
   totalBytes: number;
   fileSize?: number | undefined;
+  referrer?: string | undefined;
 }
 
 export type Decision =
-  | { take: true; url: string; sizeBytes: number }
+  /** `url` is the URL the browser resolved (after redirects), `originalUrl` the one it was asked for. */
+  | { take: true; url: string; originalUrl: string; sizeBytes: number }
   /** `reason` is shown in the popup; null for downloads that are none of our business (ours, blob:, data:). */
   | { take: false; reason: string | null };
 
-/** Whether downloads.onCreated should cancel a browser download and run it through the engine instead. */
-export function decide(item: CreatedDownload, settings: Settings, runtimeId: string): Decision {
-  if (item.byExtensionId === runtimeId) return { take: false, reason: null };
-  const url = parseHttp(item.finalUrl) ?? parseHttp(item.url);
-  if (!url) return { take: false, reason: null };
+/**
+ * Whether downloads.onCreated should try to take a browser download over (take-over.ts then probes whether
+ * the extension can fetch the same file). Left alone without a word: other extensions' downloads, non-http
+ * URLs, small files, and incognito downloads (the extension is not allowed there; were it ever, nothing of them
+ * may be stored in the regular profile, not even a note).
+ */
+export function decide(item: CreatedDownload, settings: Settings): Decision {
+  // Ours (a job handed back) or another extension's: that extension's business.
+  if (item.byExtensionId) return { take: false, reason: null };
+  if (item.incognito) return { take: false, reason: null };
+  const original = parseHttp(item.url);
+  const url = parseHttp(item.finalUrl) ?? original;
+  if (!url || !original) return { take: false, reason: null };
   if (!settings.autoCapture) return { take: false, reason: null };
-  if (item.incognito) return { take: false, reason: 'incognito downloads are left to the browser' };
-  if (isExcluded(url.hostname, settings.excludedDomains))
-    return { take: false, reason: `${url.hostname} is an excluded domain` };
+  for (const u of [original, url]) {
+    if (isExcluded(u.hostname, settings.excludedDomains))
+      return { take: false, reason: `${u.hostname} is an excluded domain` };
+  }
   const size = item.totalBytes > 0 ? item.totalBytes : (item.fileSize ?? 0);
   if (size <= 0) return { take: false, reason: 'the server did not say how large the file is' };
   if (size < settings.thresholdBytes) return { take: false, reason: null };
-  return { take: true, url: url.href, sizeBytes: size };
+  if (isExecutableOverHttp(nameFromUrl(url.href), [url.href, original.href, item.referrer]))
+    return {
+      take: false,
+      reason: 'a program from a plain-http site is left to the browser’s download checks',
+    };
+  return { take: true, url: url.href, originalUrl: original.href, sizeBytes: size };
+}
+
+/** A URL the extension may request for a job: http(s), and not of an excluded domain. */
+export function allowsUrl(raw: string, settings: Settings): boolean {
+  const url = parseHttp(raw);
+  return url !== null && !isExcluded(url.hostname, settings.excludedDomains);
 }
 
 function parseHttp(raw: string | undefined): URL | null {
@@ -40,12 +64,11 @@ function parseHttp(raw: string | undefined): URL | null {
   }
 }
 
-/** A name to show before the probe finds the real one. */
+/** A name to show before the browser or the probe find the real one, made safe as the final one is. */
 export function nameFromUrl(url: string): string {
+  let host = 'download';
   try {
-    const last = new URL(url).pathname.split('/').filter(Boolean).at(-1);
-    return last ? decodeURIComponent(last) : new URL(url).hostname;
-  } catch {
-    return 'download';
-  }
+    host = new URL(url).hostname;
+  } catch {}
+  return sanitizeFilename(filenameFromUrl(url) ?? '', host);
 }

@@ -1,3 +1,4 @@
+import { sanitizeFilename } from '../engine/filename';
 import type { HostPool } from '../engine/host-pool';
 import type { RateLimiter } from '../engine/rate-limiter';
 import { serializeError } from '../shared/job-state';
@@ -5,6 +6,7 @@ import type { Settings } from '../shared/settings';
 import { deleteOrphanPieces } from '../store/pieces';
 import type { JobId, JobRecord, Store } from '../store/schema';
 import { type BrowserDownloads, HandOff } from './hand-off';
+import { allowsUrl } from './intercept';
 import { JobRecords, type NewJob } from './job-records';
 import { type LiveJob, type RunOutcome, runJob } from './job-runner';
 import { addRefererRule, clearRefererRules, removeRefererRule } from './referer';
@@ -57,6 +59,18 @@ export class JobManager {
     const id = await this.records.create(input);
     await this.pump();
     return id;
+  }
+
+  /** A new browser download of a link a paused job is waiting for: that job continues (true). */
+  async adopt(link: { url: string; originalUrl: string; sizeBytes: number }): Promise<boolean> {
+    const job = await this.records.adoptLink(link);
+    if (job) await this.pump();
+    return job !== null;
+  }
+
+  /** The browser chose the job's file name. */
+  rename(id: JobId, name: string): Promise<void> {
+    return this.records.rename(id, sanitizeFilename(name));
   }
 
   async pause(id: JobId): Promise<void> {
@@ -158,16 +172,19 @@ export class JobManager {
       if (!started) continue;
       const live: LiveJob = { controller: new AbortController(), progress: null };
       this.live.set(job.id, live);
-      void this.run(started, live, settings.connectionsPerDownload);
+      void this.run(started, live, settings);
     }
     this.deps.onChange();
   }
 
-  private async run(job: JobRecord, live: LiveJob, maxConnections: number): Promise<void> {
-    await addRefererRule(job.id, job.url, job.referrer).catch(() => {});
+  private async run(job: JobRecord, live: LiveJob, settings: Settings): Promise<void> {
+    const urls = [job.url, job.originalUrl ?? job.url];
+    await addRefererRule(job.id, urls, job.referrer).catch(() => {});
     const { traffic } = this.deps;
     const outcome = await runJob(this.db, job, live, {
-      maxConnections,
+      maxConnections: settings.connectionsPerDownload,
+      // Excluded domains hold for every URL of the job: a renewed link too.
+      allowUrl: (url) => allowsUrl(url, settings),
       pool: await traffic.hostPool(),
       limits: traffic.limitsFor(job.id),
       recordFile: (remote) => this.records.recordFile(job.id, remote),
@@ -205,6 +222,18 @@ export class JobManager {
         if (await this.records.apply(id, { type: 'pause' }))
           await this.records.note(id, `Paused: ${outcome.message}`);
         return;
+      case 'link-expired': {
+        // Nothing stored: the browser's own download of the link gets its chance, as for any failure.
+        if ((await this.records.get(id))?.done.length === 0)
+          return this.handBack(id, `the link expired: ${outcome.message}`);
+        // The pieces stay; the same download started again from its page brings a fresh link (adopt).
+        if (await this.records.apply(id, { type: 'pause' }, { waitingForLink: true }))
+          await this.records.note(
+            id,
+            `Paused: ${outcome.message}. Start the download again from its page to continue from here.`,
+          );
+        return;
+      }
       case 'failed': {
         const job = await this.records.get(id);
         const error = serializeError(outcome.error);

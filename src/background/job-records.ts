@@ -6,6 +6,8 @@ import { type JobId, type JobRecord, newJobId, type Store } from '../store/schem
 
 export interface NewJob {
   url: string;
+  /** The link before redirects, when it differs from `url`. */
+  originalUrl?: string | null;
   referrer: string | null;
   origin: JobRecord['origin'];
   filename: string;
@@ -86,9 +88,31 @@ export class JobRecords {
     await updateJob(this.db, id, (j) => ({
       ...j,
       remote,
-      filename: remote.filename,
+      filename: j.browserName ?? remote.filename,
       sizeBytes: remote.size,
     }));
+  }
+
+  /** The name the browser chose: the file is saved under it. */
+  async rename(id: JobId, name: string): Promise<void> {
+    await updateJob(this.db, id, (j) => ({ ...j, filename: name, browserName: name }));
+    this.onChange();
+  }
+
+  /**
+   * A job paused on an expired link, of `originalUrl` and `sizeBytes`, if there is one; it continues from
+   * `url`, the link's fresh resolution (queued again). Resolves to the job, or null.
+   */
+  async adoptLink(link: { url: string; originalUrl: string; sizeBytes: number }): Promise<JobRecord | null> {
+    const waiting = (await this.list()).find(
+      (j) =>
+        j.waitingForLink === true &&
+        j.state.status === 'paused' &&
+        (j.originalUrl ?? j.url) === link.originalUrl &&
+        (j.remote?.size ?? j.sizeBytes) === link.sizeBytes,
+    );
+    if (!waiting) return null;
+    return this.apply(waiting.id, { type: 'resume' }, { url: link.url, waitingForLink: false, note: null });
   }
 
   /** The URL of the job's save, before the browser is asked for it (see JobRecord.saveUrl). */

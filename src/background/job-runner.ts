@@ -9,7 +9,7 @@ import { createPieceSink } from '../store/piece-sink';
 import type { JobRecord, Store } from '../store/schema';
 import { describeNotice, warningFor } from './notices';
 import { type StopReason, stopReasonOf, stopRun } from './stop-reason';
-import { ensureSpace, isOutOfSpace, NotEnoughSpaceError } from './storage-space';
+import { ensureSpace, isOutOfSpace, NotEnoughSpaceError, spaceNeeded } from './storage-space';
 
 /** A job the worker is fetching right now. */
 export interface LiveJob {
@@ -25,6 +25,8 @@ export type RunOutcome =
   | { kind: 'no-ranges' }
   /** The rest of the file does not fit in storage: pause, keep the pieces, say why. */
   | { kind: 'no-space'; message: string }
+  /** The link expired and no fresh one worked: pause, keep the pieces, say why. */
+  | { kind: 'link-expired'; message: string }
   | { kind: 'failed'; error: unknown };
 
 /** How often a running job re-checks that the rest of the file still fits. */
@@ -32,6 +34,8 @@ const SPACE_CHECK_MS = 2_000;
 
 export interface RunOptions {
   maxConnections: number;
+  /** Whether the job may request a URL (its first, its resolved one, a renewed link). */
+  allowUrl: (url: string) => boolean;
   /** Connections per host, shared by all jobs. */
   pool: HostPool;
   /** Speed limits to pace this job's reads by. */
@@ -58,9 +62,11 @@ export async function runJob(
   try {
     // Known size (the browser's, or a previous probe's): check before the first request.
     const knownSize = job.remote?.size ?? job.sizeBytes;
-    if (knownSize !== null) await ensureSpace(knownSize - totalLength(job.done));
+    if (knownSize !== null) await ensureSpace(spaceNeeded(knownSize, totalLength(job.done)));
     const result = await download({
       url: job.url,
+      originalUrl: job.originalUrl ?? job.url,
+      allowUrl: options.allowUrl,
       fetcher: createFetcher(),
       clock: systemClock,
       sink: checkingSpace(createPieceSink(db, job.id, options.recordFile), options.onBegin),
@@ -94,6 +100,8 @@ export async function runJob(
     if (isOutOfSpace(error)) {
       return { kind: 'no-space', message: 'storage is full: free some space, then resume' };
     }
+    if ((error as { code?: unknown } | null)?.code === 'LINK_EXPIRED')
+      return { kind: 'link-expired', message: (error as Error).message };
     return { kind: 'failed', error };
   }
 }
@@ -119,7 +127,7 @@ function checkingSpace(sink: PieceSink, onBegin?: (remote: RemoteFile) => void):
   return {
     ...sink,
     async begin(remote, done) {
-      if (remote.size !== null) await ensureSpace(remote.size - totalLength(done));
+      if (remote.size !== null) await ensureSpace(spaceNeeded(remote.size, totalLength(done)));
       await sink.begin(remote, done);
       onBegin?.(remote);
     },
@@ -137,7 +145,7 @@ class SpaceWatch {
     if (this.checking || progress.totalBytes === null || Date.now() - this.lastMs < SPACE_CHECK_MS) return;
     this.checking = true;
     this.lastMs = Date.now();
-    ensureSpace(progress.totalBytes - progress.doneBytes)
+    ensureSpace(spaceNeeded(progress.totalBytes, progress.doneBytes))
       .catch((error: unknown) => {
         if (error instanceof NotEnoughSpaceError) this.onFull(error);
       })

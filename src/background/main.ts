@@ -5,8 +5,10 @@
 import { listen } from '../shared/messenger';
 import { isOwnSender, SNAPSHOT_PORT, WORKER_MESSAGES } from '../shared/protocol';
 import { openStore } from '../store/schema';
+import { probeFromPage } from './browser-match';
 import { handleCommand } from './commands';
 import { createMenu, onMenuClicked } from './context-menu';
+import { heldDownloads, resumeHeld } from './held-downloads';
 import { JobManager } from './job-manager';
 import { KeepAlive, WAKE_ALARM } from './keep-alive';
 import { findOwnDownload, startOwnDownload } from './own-downloads';
@@ -32,6 +34,8 @@ const services = db.then(async (store) => {
     traffic,
   });
   await applied;
+  // Downloads held paused by a take-over decision that died with the previous worker go on in the browser.
+  await resumeHeld();
   await manager.restore();
   keepAlive.set(manager.busy);
   return manager;
@@ -62,7 +66,12 @@ chrome.downloads.onCreated.addListener(async (item) => {
   if (isSaveUrl(item.url)) return (await services).onSaveCreated(item);
   await takeOver(item, {
     settings: getSettings,
+    browser: heldDownloads,
+    probe: probeFromPage,
+    adopt: async (link) => (await services).adopt(link),
     add: async (job) => (await services).add(job),
+    rename: async (id, name) => (await services).rename(id, name),
+    cancel: async (id) => (await services).cancel(id),
     onSkipped: () => hub.changed(),
   });
 });

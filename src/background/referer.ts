@@ -1,43 +1,58 @@
+import { refererFor } from './referrer-policy';
+
 /**
  * The worker's fetch never sends Referer, and fetch({referrer}) is dropped (docs/platform.md fact 7). Servers
- * that check it get one through a declarativeNetRequest session rule, limited to requests this extension
- * makes to the job's URL, and removed when the job stops.
+ * that check it get the one the browser would send (referrer-policy.ts) through declarativeNetRequest session
+ * rules, limited to requests this extension makes to the URLs of one job (its resolved URL and the link it came
+ * from, each matched up to its query, so a renewed signed link matches too), and removed when the job stops.
  */
-const rules = new Map<string, number>();
+const rules = new Map<string, number[]>();
+/** Ids handed out but perhaps not yet added: two rules added at once must not get the same id. */
+let lastId = 0;
 
-export async function addRefererRule(jobId: string, url: string, referrer: string | null): Promise<void> {
-  if (!referrer || !/^https?:/.test(referrer) || rules.has(jobId)) return;
-  const existing = await chrome.declarativeNetRequest.getSessionRules();
-  const id = Math.max(0, ...existing.map((r) => r.id), ...rules.values()) + 1;
-  rules.set(jobId, id);
-  // urlFilter has no escapes: cut the URL at its first special character and match it as a prefix.
-  const prefix = url.split(/[*^|]/)[0] ?? url;
-  await chrome.declarativeNetRequest.updateSessionRules({
-    addRules: [
-      {
-        id,
-        priority: 1,
-        action: {
-          type: chrome.declarativeNetRequest.RuleActionType.MODIFY_HEADERS,
-          requestHeaders: [
-            {
-              header: 'referer',
-              operation: chrome.declarativeNetRequest.HeaderOperation.SET,
-              value: referrer,
-            },
-          ],
-        },
-        condition: {
-          urlFilter: `|${prefix}`,
-          initiatorDomains: [chrome.runtime.id],
-          resourceTypes: [
-            chrome.declarativeNetRequest.ResourceType.XMLHTTPREQUEST,
-            chrome.declarativeNetRequest.ResourceType.OTHER,
-          ],
-        },
-      },
-    ],
+export async function addRefererRule(
+  key: string,
+  urls: readonly string[],
+  pageUrl: string | null,
+): Promise<void> {
+  if (!pageUrl || rules.has(key)) return;
+  const wanted = [...new Set(urls)].flatMap((url) => {
+    const value = refererFor(pageUrl, url);
+    return value ? [{ url, value }] : [];
   });
+  if (wanted.length === 0) return;
+  const existing = await chrome.declarativeNetRequest.getSessionRules();
+  const ids = wanted.map(() => {
+    lastId = Math.max(lastId, ...existing.map((r) => r.id)) + 1;
+    return lastId;
+  });
+  rules.set(key, ids);
+  await chrome.declarativeNetRequest.updateSessionRules({
+    addRules: wanted.map(({ url, value }, i) => ({
+      id: ids[i] as number,
+      priority: 1,
+      action: {
+        type: chrome.declarativeNetRequest.RuleActionType.MODIFY_HEADERS,
+        requestHeaders: [
+          { header: 'referer', operation: chrome.declarativeNetRequest.HeaderOperation.SET, value },
+        ],
+      },
+      condition: {
+        urlFilter: `|${prefixOf(url)}`,
+        initiatorDomains: [chrome.runtime.id],
+        resourceTypes: [
+          chrome.declarativeNetRequest.ResourceType.XMLHTTPREQUEST,
+          chrome.declarativeNetRequest.ResourceType.OTHER,
+        ],
+      },
+    })),
+  });
+}
+
+/** The URL up to its query; urlFilter has no escapes, so it is also cut at its first special character. */
+function prefixOf(url: string): string {
+  const noQuery = url.split(/[?#]/)[0] ?? url;
+  return noQuery.split(/[*^|]/)[0] ?? noQuery;
 }
 
 /**
@@ -51,9 +66,9 @@ export async function clearRefererRules(): Promise<void> {
   await chrome.declarativeNetRequest.updateSessionRules({ removeRuleIds: existing.map((r) => r.id) });
 }
 
-export async function removeRefererRule(jobId: string): Promise<void> {
-  const id = rules.get(jobId);
-  if (id === undefined) return;
-  rules.delete(jobId);
-  await chrome.declarativeNetRequest.updateSessionRules({ removeRuleIds: [id] }).catch(() => {});
+export async function removeRefererRule(key: string): Promise<void> {
+  const ids = rules.get(key);
+  if (ids === undefined) return;
+  rules.delete(key);
+  await chrome.declarativeNetRequest.updateSessionRules({ removeRuleIds: ids }).catch(() => {});
 }

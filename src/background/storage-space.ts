@@ -16,6 +16,14 @@ export type Estimate = () => Promise<{ quota?: number | undefined; usage?: numbe
 /** Headroom kept free beyond the bytes still to fetch (IndexedDB's own records, the next piece in flight). */
 const MARGIN_BYTES = 1024 * 1024;
 
+/**
+ * What a job of `sizeBytes` with `doneBytes` stored still needs: the pieces still to fetch, and the saved
+ * file, a whole copy the browser writes while the pieces still exist (they are deleted once it is saved).
+ */
+export function spaceNeeded(sizeBytes: number, doneBytes: number): number {
+  return Math.max(0, sizeBytes - doneBytes) + sizeBytes;
+}
+
 /** Throws NotEnoughSpaceError when `remainingBytes` more would not fit. Unknown quotas pass. */
 export async function ensureSpace(
   remainingBytes: number,
@@ -27,7 +35,7 @@ export async function ensureSpace(
   const freeBytes = Math.max(0, quota - (usage ?? 0));
   if (remainingBytes + MARGIN_BYTES <= freeBytes) return;
   throw new NotEnoughSpaceError(
-    `not enough storage space: ${describeSize(remainingBytes)} still to fetch, ` +
+    `not enough storage space: ${describeSize(remainingBytes)} needed (the rest of the file and its saved copy), ` +
       `${describeSize(freeBytes)} free. Free some space, then resume.`,
   );
 }

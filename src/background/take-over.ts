@@ -1,4 +1,7 @@
 import type { Settings } from '../shared/settings';
+import type { JobId } from '../store/schema';
+import type { BrowserFile, Match } from './browser-match';
+import type { ChosenName } from './chosen-name';
 import { type CreatedDownload, decide, nameFromUrl } from './intercept';
 import type { NewJob } from './job-records';
 import { isOwnDownload } from './own-downloads';
@@ -7,43 +10,79 @@ import { addSkipped } from './skipped';
 /** The fields of a downloads.onCreated item the take-over needs. */
 export interface NewBrowserDownload extends CreatedDownload {
   id: number;
-  referrer?: string | undefined;
+  mime?: string | undefined;
+}
+
+/** The browser's download, as the take-over drives it (chrome.downloads in the worker, fakes in tests). */
+export interface HeldDownload {
+  /** Holds it at 0 bytes (docs/platform.md fact 14); remembered, so a restarted worker resumes it. */
+  pause(id: number): Promise<void>;
+  /** Lets it continue, the same response: the browser does the download. */
+  resume(id: number): Promise<void>;
+  /** Stops it and takes it off the list: the extension does the download. */
+  cancelAndErase(id: number): Promise<void>;
+  chosenName(id: number): Promise<ChosenName>;
 }
 
 export interface TakeOverDeps {
   settings: () => Promise<Settings>;
+  browser: HeldDownload;
+  /** Whether the extension gets the same file from `file.url` (browser-match.ts), Referer as the page's. */
+  probe: (file: BrowserFile, pageUrl: string | null) => Promise<Match>;
+  /** A job paused on an expired link, of this link and size, continues from its pieces (true), or none. */
+  adopt: (job: { url: string; originalUrl: string; sizeBytes: number }) => Promise<boolean>;
   /** Queues the job that replaces the browser's download. */
-  add: (job: NewJob) => Promise<unknown>;
+  add: (job: NewJob) => Promise<JobId>;
+  /** The browser chose the name: the job saves under it. */
+  rename: (id: JobId, name: string) => Promise<void>;
+  /** The browser's download ended before it was named (the user cancelled "Save as"): so does the job. */
+  cancel: (id: JobId) => Promise<void>;
   /** A download was left to the browser with a reason the popup shows. */
   onSkipped: () => void;
 }
 
 /**
- * downloads.onCreated for a download that is not one of the worker's saves: whether the extension takes it
- * over (intercept.ts decides), and if so, the browser's download is cancelled and erased and a job queued in
- * its place. Downloads the extension started itself (a job handed back) are never taken again; one left to
- * the browser for a reason the user should know is noted for the popup.
+ * downloads.onCreated for a download that is not one of the worker's saves. If intercept.ts says it is worth
+ * taking, the browser's download is paused at once, and the probe decides: the same file (a 206 from the
+ * resolved URL, of the browser's size and type) is taken over (its job queued, named as the browser names
+ * it, and the browser's download cancelled and erased); anything else resumes the browser's download, which
+ * continues its own response untouched, and the popup says why. A POST, a single-use link or a site that
+ * answers ranged requests with something else therefore still completes, in the browser.
  */
 export async function takeOver(item: NewBrowserDownload, deps: TakeOverDeps): Promise<void> {
   if (isOwnDownload(item.url, item.finalUrl)) return;
-  const decision = decide(item, await deps.settings(), chrome.runtime.id);
+  const decision = decide(item, await deps.settings());
   if (!decision.take) {
-    if (decision.reason) {
-      await addSkipped({ url: item.finalUrl || item.url, reason: decision.reason, at: Date.now() });
-      deps.onSkipped();
-    }
+    if (decision.reason) await skip(item, decision.reason, deps);
     return;
   }
-  // Cancelled inside the listener, the browser's transfer stops before bytes land (docs/platform.md fact 6).
-  // Erasing it from the list need not hold up the start.
-  await chrome.downloads.cancel(item.id);
-  const erased = chrome.downloads.erase({ id: item.id });
-  await deps.add({
-    url: decision.url,
+  const { browser } = deps;
+  try {
+    await browser.pause(item.id);
+  } catch {
+    return; // already finished or gone: nothing to take over
+  }
+  const file = { url: decision.url, sizeBytes: decision.sizeBytes, mime: item.mime };
+  const match = await deps.probe(file, item.referrer || null);
+  if (!match.same) {
+    await browser.resume(item.id);
+    return skip(item, match.reason, deps);
+  }
+  const job = { url: decision.url, originalUrl: decision.originalUrl, sizeBytes: decision.sizeBytes };
+  if (await deps.adopt(job)) return browser.cancelAndErase(item.id);
+  const id = await deps.add({
+    ...job,
     referrer: item.referrer || null,
     origin: 'auto',
     filename: nameFromUrl(decision.url),
-    sizeBytes: decision.sizeBytes,
   });
-  await erased;
+  const name = await browser.chosenName(item.id);
+  if (name.kind === 'ended') return deps.cancel(id);
+  if (name.kind === 'named') await deps.rename(id, name.name);
+  await browser.cancelAndErase(item.id);
+}
+
+async function skip(item: NewBrowserDownload, reason: string, deps: TakeOverDeps): Promise<void> {
+  await addSkipped({ url: item.finalUrl || item.url, reason, at: Date.now() });
+  deps.onSkipped();
 }

@@ -11,13 +11,26 @@ export function newJobId(): JobId {
 
 export interface JobRecord {
   id: JobId;
+  /** Where the job's requests go: the URL the browser (or the first probe) resolved, after redirects. */
   url: string;
+  /**
+   * The link the download came from, before redirects: a signed URL that expires is renewed from it. Absent in
+   * records written before it was kept: read as `url`.
+   */
+  originalUrl?: string | null;
   /** Page that linked the file; sent as Referer through a declarativeNetRequest session rule. */
   referrer: string | null;
   /** How the job started: taken over from the browser, or from the context menu. */
   origin: 'auto' | 'menu';
-  /** Best name known so far: the browser's guess, replaced by the probe's. */
+  /** Best name known so far: the browser's choice, else the probe's, else one from the URL. */
   filename: string;
+  /** The name the browser chose for the download the job took over; the probe's name never replaces it. */
+  browserName?: string | null;
+  /**
+   * Paused because its link expired and no fresh one worked: a new browser download of the same link and size
+   * continues this job from its pieces (take-over.ts).
+   */
+  waitingForLink?: boolean;
   /** Size the browser or the probe reported; null when unknown. */
   sizeBytes: number | null;
   createdAt: number;

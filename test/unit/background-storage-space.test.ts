@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ensureSpace, isOutOfSpace, NotEnoughSpaceError } from '../../src/background/storage-space';
+import {
+  ensureSpace,
+  isOutOfSpace,
+  NotEnoughSpaceError,
+  spaceNeeded,
+} from '../../src/background/storage-space';
 import { StorageError } from '../../src/engine/errors';
 
 const MIB = 1024 * 1024;
@@ -27,7 +32,7 @@ describe('ensureSpace', () => {
 
   it('says how much is missing and what to do', async () => {
     await expect(ensureSpace(32 * MIB, estimate(16 * MIB, 0))).rejects.toThrow(
-      'not enough storage space: 32.0 MiB still to fetch, 16.0 MiB free. Free some space, then resume.',
+      'not enough storage space: 32.0 MiB needed (the rest of the file and its saved copy), 16.0 MiB free. Free some space, then resume.',
     );
   });
 });
@@ -44,5 +49,13 @@ describe('isOutOfSpace', () => {
     expect(isOutOfSpace(new StorageError(new DOMException('gone', 'InvalidStateError')))).toBe(false);
     expect(isOutOfSpace(new Error('QuotaExceededError'))).toBe(false);
     expect(isOutOfSpace(null)).toBe(false);
+  });
+});
+
+describe('spaceNeeded', () => {
+  it('counts the pieces still to fetch and the saved copy, which exist together until the end', () => {
+    expect(spaceNeeded(100 * MIB, 0)).toBe(200 * MIB);
+    expect(spaceNeeded(100 * MIB, 60 * MIB)).toBe(140 * MIB);
+    expect(spaceNeeded(100 * MIB, 100 * MIB)).toBe(100 * MIB);
   });
 });

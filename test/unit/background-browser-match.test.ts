@@ -1,0 +1,93 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compareProbe, probeBrowserFile } from '../../src/background/browser-match';
+
+/** The take-over probe: only a 206 of the browser's file from the URL it resolved is the same file. */
+
+const file = { url: 'https://cdn.example/a.iso', sizeBytes: 1000, mime: 'application/x-iso9660-image' };
+
+function answer(status: number, headers: Record<string, string> = {}, type = 'basic') {
+  return { status, type, headers: new Headers(headers) };
+}
+
+const partial = { 'content-range': 'bytes 0-0/1000', 'content-type': 'application/x-iso9660-image' };
+
+describe('comparing the probe with the browser’s download', () => {
+  it('takes a 206 of the same size and type', () => {
+    expect(compareProbe(file, answer(206, partial))).toEqual({ same: true });
+    // A generic type on either side says nothing against it.
+    expect(compareProbe(file, answer(206, { 'content-range': 'bytes 0-0/1000' }))).toEqual({ same: true });
+    const octet = { ...partial, 'content-type': 'application/octet-stream' };
+    expect(compareProbe(file, answer(206, octet))).toEqual({ same: true });
+    expect(
+      compareProbe({ ...file, mime: '' }, answer(206, { ...partial, 'content-type': 'text/html' })),
+    ).toEqual({
+      same: true,
+    });
+  });
+
+  it.each<[string, ReturnType<typeof answer>, RegExp]>([
+    ['a redirect (opaque, as the browser shows it)', answer(0, {}, 'opaqueredirect'), /elsewhere/],
+    ['a redirect (as Node shows it)', answer(302, { location: 'http://127.0.0.2/x' }), /elsewhere/],
+    ['a 200 (no ranges)', answer(200), /byte ranges/],
+    ['a refusal', answer(405), /HTTP 405/],
+    ['a gone single-use link', answer(410), /HTTP 410/],
+    [
+      'another size',
+      answer(206, { ...partial, 'content-range': 'bytes 0-0/999' }),
+      /another file \(999 bytes/,
+    ],
+    ['another type', answer(206, { ...partial, 'content-type': 'text/html' }), /another type/],
+    ['a compressed answer', answer(206, { ...partial, 'content-encoding': 'gzip' }), /compresses/],
+    [
+      'a range that does not start at 0',
+      answer(206, { ...partial, 'content-range': 'bytes 5-5/1000' }),
+      /malformed/,
+    ],
+    ['no Content-Range', answer(206, { 'content-type': 'application/x-iso9660-image' }), /malformed/],
+    ['an unknown total', answer(206, { ...partial, 'content-range': 'bytes 0-0/*' }), /malformed/],
+  ])('leaves it to the browser on %s', (_name, probe, reason) => {
+    const match = compareProbe(file, probe);
+    expect(match.same).toBe(false);
+    expect(match.same ? '' : match.reason).toMatch(reason);
+  });
+});
+
+describe('the probe request', () => {
+  let server: Server;
+  let origin: string;
+  const seen: { url: string; range: string | undefined }[] = [];
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      seen.push({ url: req.url ?? '', range: req.headers.range });
+      if (req.url === '/moved') {
+        res.writeHead(302, { location: '/file' }).end();
+      } else if (req.url === '/slow') {
+        setTimeout(() => res.writeHead(206, { 'content-range': 'bytes 0-0/1000' }).end('x'), 2_000);
+      } else {
+        res.writeHead(206, { 'content-range': 'bytes 0-0/1000' }).end('x');
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it('asks for one byte and finds the same file', async () => {
+    expect(await probeBrowserFile({ ...file, url: `${origin}/file` })).toEqual({ same: true });
+    expect(seen.at(-1)).toEqual({ url: '/file', range: 'bytes=0-0' });
+  });
+
+  it('never follows a redirect', async () => {
+    const before = seen.length;
+    const match = await probeBrowserFile({ ...file, url: `${origin}/moved` });
+    expect(match.same).toBe(false);
+    expect(seen.slice(before).map((r) => r.url)).toEqual(['/moved']);
+  });
+
+  it('gives up within its bound', async () => {
+    const match = await probeBrowserFile({ ...file, url: `${origin}/slow` }, fetch, 200);
+    expect(match).toEqual({ same: false, reason: 'the site did not answer the accelerator in time' });
+  });
+});
