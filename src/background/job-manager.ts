@@ -92,8 +92,8 @@ export class JobManager {
   }
 
   async resume(id: JobId): Promise<void> {
-    if (!(await this.records.apply(id, { type: 'resume' }))) return;
-    await this.records.note(id, null); // why it was paused no longer holds
+    // Why it was paused no longer holds: a job that waited for a fresh link tries its link again.
+    if (!(await this.records.apply(id, { type: 'resume' }, { note: null, waitingForLink: false }))) return;
     await this.pump();
   }
 
