@@ -21,11 +21,6 @@ import { sha256File } from './sha';
 
 const MIB = 1024 * 1024;
 
-/** The worker's debug handle (a real context menu cannot be opened headless). */
-interface MenuHandle {
-  accelerator: { menuClicked(linkUrl: string, pageUrl: string): Promise<unknown> };
-}
-
 describe('downloads in Chromium', () => {
   let browser: TestBrowser;
   let pages: PageServer;
@@ -98,22 +93,24 @@ describe('downloads in Chromium', () => {
     expect(await sha256File(second)).toBe(expected);
   });
 
-  it('(b) the context-menu handler accelerates a link below the threshold', async () => {
+  it("(b) a link given by hand (the popup's field, the context menu's path) is accelerated below the threshold", async () => {
     const source = patternSource(8 * MIB, 12);
     const server = await throttledServer(source, { bytesPerSecond: 2 * MIB }, { path: '/small%20menu.bin' });
     servers.push(server);
-    const [expected] = await Promise.all([
+    // A real context menu cannot be opened headless; job/add-link runs the same addLink.
+    const [expected, reply] = await Promise.all([
       sha256Of(source),
-      browser.worker.evaluate(
-        ({ url, pageUrl }) =>
-          (globalThis as unknown as MenuHandle).accelerator.menuClicked(url, pageUrl).then(() => undefined),
-        { url: server.url, pageUrl: pages.origin },
-      ),
+      sendFromExtensionPage(browser, { type: 'job/add-link', url: server.url, pageUrl: pages.origin }),
     ]);
+    expect(reply).toEqual({ ok: true, value: expect.stringMatching(/^[0-9a-f-]{36}$/) });
     const path = await waitForFile(browser.downloadDir, 'small menu.bin', source.size);
     expect(await sha256File(path)).toBe(expected);
     expect(server.requests.every((r) => r.range !== null)).toBe(true);
     expect(server.maxConcurrent).toBeGreaterThanOrEqual(2);
+    // The page it came from is sent as the Referer (docs/platform.md fact 7).
+    expect(server.requests.map((r) => r.headers.referer)).toEqual(
+      server.requests.map(() => `${pages.origin}/`),
+    );
   });
 
   it('(c) leaves a file below the threshold to the browser', async () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXTENSION_ID, launchBrowser, sendFromExtensionPage, type TestBrowser } from './browser';
+import { listJobs } from './extension';
 import { createPageServer, type PageServer } from './pages';
 
 describe('(f) the message protocol', () => {
@@ -42,6 +43,25 @@ describe('(f) the message protocol', () => {
     expect(outcome).toMatch(/^rejected/);
   });
 
+  it('the worker exposes nothing of its own on globalThis', async () => {
+    // A handle put there (Object.assign(globalThis, ...), globalThis.x = ...) is an enumerable data property;
+    // the platform's own are accessors, native functions, and the chrome and browser namespaces.
+    const added = await browser.worker.evaluate(() =>
+      Object.keys(globalThis).filter((key) => {
+        const property = Object.getOwnPropertyDescriptor(globalThis, key);
+        if (!property || !('value' in property) || key === 'chrome' || key === 'browser') return false;
+        const native =
+          typeof property.value === 'function' &&
+          /\{\s*\[native code\]\s*\}$/.test(Function.prototype.toString.call(property.value));
+        return !native;
+      }),
+    );
+    expect(added).toEqual([]);
+    expect(
+      await browser.worker.evaluate(() => typeof (globalThis as { accelerator?: unknown }).accelerator),
+    ).toBe('undefined');
+  });
+
   it('answers a valid request from its own page', async () => {
     const reply = (await sendFromExtensionPage(browser, { type: 'settings/get' })) as {
       ok: boolean;
@@ -82,6 +102,15 @@ describe('(f) the message protocol', () => {
         },
       },
     ],
+    ['a link that is not http(s)', { type: 'job/add-link', url: 'file:///etc/passwd' }],
+    [
+      'a link from a page that is not http(s)',
+      { type: 'job/add-link', url: 'https://example.com/a', pageUrl: 'chrome://settings' },
+    ],
+    [
+      'a link with a field the worker sets itself',
+      { type: 'job/add-link', url: 'https://example.com/a', filename: '../a' },
+    ],
     ['an offscreen command sent to the worker', { type: 'offscreen/save', url: 'https://example.com/x' }],
     ['a non-object', 'settings/get'],
   ])('rejects a forged payload: %s', async (_name, message) => {
@@ -95,5 +124,6 @@ describe('(f) the message protocol', () => {
     // Nothing changed: the settings are still the defaults.
     const settings = (await sendFromExtensionPage(browser, { type: 'settings/get' })) as { value: unknown };
     expect(settings.value).toMatchObject({ connectionsPerDownload: 6, excludedDomains: [] });
+    expect(await listJobs(browser)).toEqual([]);
   });
 });
