@@ -74,3 +74,59 @@ describe('job records', () => {
     expect(await listPieceBlobs(db, id)).toEqual([]);
   });
 });
+
+describe('names and links', () => {
+  it('keeps the name the browser chose over the one the probe finds', async () => {
+    const id = await newJob();
+    await records.rename(id, 'chosen.bin');
+    await records.recordFile(id, { ...testRemote(1000), filename: 'probe.bin' });
+    expect((await records.get(id))?.filename).toBe('chosen.bin');
+  });
+
+  it('lets a new download of the same link and size adopt a job paused for a fresh link, and no other', async () => {
+    const link = 'http://127.0.0.1/get?id=7';
+    const waiting = await records.create({
+      url: 'http://127.0.0.1/signed?sig=1',
+      originalUrl: link,
+      referrer: null,
+      origin: 'auto',
+      filename: 'f.bin',
+      sizeBytes: 1000,
+    });
+    await records.apply(
+      waiting,
+      { type: 'pause' },
+      { waitingForLink: true, note: 'Paused: the link expired' },
+    );
+    const other = await newJob();
+    await records.apply(other, { type: 'pause' });
+
+    expect(
+      await records.adoptLink({ url: 'http://127.0.0.1/signed?sig=2', originalUrl: link, sizeBytes: 999 }),
+    ).toBeNull();
+    expect(
+      await records.adoptLink({
+        url: 'http://127.0.0.1/f.bin',
+        originalUrl: 'http://127.0.0.1/f.bin',
+        sizeBytes: 1000,
+      }),
+    ).toBeNull();
+    const adopted = await records.adoptLink({
+      url: 'http://127.0.0.1/signed?sig=2',
+      originalUrl: link,
+      sizeBytes: 1000,
+    });
+    expect(adopted).toMatchObject({
+      id: waiting,
+      url: 'http://127.0.0.1/signed?sig=2',
+      originalUrl: link,
+      state: { status: 'queued' },
+      waitingForLink: false,
+      note: null,
+    });
+    // Adopted once: a second download of the link is a job of its own.
+    expect(
+      await records.adoptLink({ url: 'http://127.0.0.1/signed?sig=3', originalUrl: link, sizeBytes: 1000 }),
+    ).toBeNull();
+  });
+});
