@@ -10,7 +10,7 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { expect, it } from 'vitest';
-import { patternSource, throttledServer } from '../server/index';
+import { patternSource, type RequestRecord, throttledServer } from '../server/index';
 import { launchBrowser, sendFromExtensionPage, type TestBrowser, waitForFile } from './browser';
 import { browserMemoryBytes, sampleMemory } from './memory';
 import { createPageServer, linkPage } from './pages';
@@ -30,6 +30,34 @@ interface Row {
   seconds: number;
   runs: number[];
   memoryGrowthMiB: number | null;
+  /** Median take-over timings of the runs (extension only); see `takeOverTimes`. */
+  takeOver: TakeOverTimes | null;
+}
+
+/**
+ * From the server's log: the browser's own request (held paused in onCreated) to the take-over's probe
+ * (`Range: bytes=0-0`), and the probe to the engine's first range request: what deciding costs before the
+ * engine starts. Null when the download was not taken over.
+ */
+interface TakeOverTimes {
+  toProbeMs: number;
+  probeToEngineMs: number;
+}
+
+function takeOverTimes(requests: readonly RequestRecord[]): TakeOverTimes | null {
+  const browser = requests.find((r) => r.range === null);
+  const probe = requests.find((r) => r.range === 'bytes=0-0');
+  const engine = requests.find((r) => r.range !== null && r.range !== 'bytes=0-0');
+  if (!browser || !probe || !engine) return null;
+  return {
+    toProbeMs: probe.startedAtMs - browser.startedAtMs,
+    probeToEngineMs: engine.startedAtMs - probe.startedAtMs,
+  };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
 }
 
 /** One download, timed, or (with `memory`) sampled for the browser's memory. */
@@ -38,7 +66,7 @@ async function download(
   sizeMiB: number,
   name: string,
   memory: boolean,
-): Promise<{ seconds: number; memoryGrowthMiB: number | null }> {
+): Promise<{ seconds: number; memoryGrowthMiB: number | null; takeOver: TakeOverTimes | null }> {
   const source = patternSource(sizeMiB * MIB, sizeMiB);
   const server = await throttledServer(source, { bytesPerSecond: CAP_MIB * MIB }, { path: `/${name}` });
   const pages = await createPageServer();
@@ -57,7 +85,11 @@ async function download(
     const seconds = (performance.now() - started) / 1000;
     const peak = sampler ? await sampler.stop() : null;
     await rm(path);
-    return { seconds, memoryGrowthMiB: peak === null ? null : (peak - baseline) / MIB };
+    return {
+      seconds,
+      memoryGrowthMiB: peak === null ? null : (peak - baseline) / MIB,
+      takeOver: takeOverTimes(server.requests),
+    };
   } finally {
     await Promise.all([server.close(), pages.close()]);
   }
@@ -72,10 +104,21 @@ async function timeAndMemory(
   timed = 1,
 ): Promise<Row> {
   const runs: number[] = [];
-  for (let i = 0; i < timed; i++) runs.push((await download(browser, sizeMiB, name, false)).seconds);
+  const takeOvers: TakeOverTimes[] = [];
+  for (let i = 0; i < timed; i++) {
+    const timedRun = await download(browser, sizeMiB, name, false);
+    runs.push(timedRun.seconds);
+    if (timedRun.takeOver) takeOvers.push(timedRun.takeOver);
+  }
   const { memoryGrowthMiB } = await download(browser, sizeMiB, name, true);
-  const sorted = [...runs].sort((a, b) => a - b);
-  return { run, sizeMiB, seconds: sorted[Math.floor(sorted.length / 2)] ?? 0, runs, memoryGrowthMiB };
+  const takeOver =
+    takeOvers.length === 0
+      ? null
+      : {
+          toProbeMs: median(takeOvers.map((t) => t.toProbeMs)),
+          probeToEngineMs: median(takeOvers.map((t) => t.probeToEngineMs)),
+        };
+  return { run, sizeMiB, seconds: median(runs), runs, memoryGrowthMiB, takeOver };
 }
 
 /**
@@ -125,14 +168,15 @@ it('benchmarks the extension against the browser in Chromium', async () => {
     seconds: SIZE_MIB / (CONNECTIONS * CAP_MIB),
     runs: [],
     memoryGrowthMiB: null,
+    takeOver: null,
   });
 
   const ideal = CONNECTIONS * CAP_MIB;
   const lines = [
     `Chromium, loopback server capped at ${CAP_MIB} MiB/s per connection (ideal ${ideal} MiB/s with ${CONNECTIONS} connections)`,
     '',
-    '| run | file | click to file | runs | throughput | of 6 x cap | peak memory growth |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| run | file | click to file | runs | throughput | of 6 x cap | peak memory growth | take-over: request → probe → engine |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rows.map((r) => {
       const rate = r.sizeMiB / r.seconds;
       const memory = r.memoryGrowthMiB === null ? '' : `${r.memoryGrowthMiB.toFixed(0)} MiB`;
@@ -142,7 +186,10 @@ it('benchmarks the extension against the browser in Chromium', async () => {
           : r.runs.length === 1
             ? '1'
             : '';
-      return `| ${r.run} | ${r.sizeMiB} MiB | ${r.seconds.toFixed(2)} s | ${spread} | ${rate.toFixed(1)} MiB/s | ${((rate / ideal) * 100).toFixed(1)} % | ${memory} |`;
+      const takeOver = r.takeOver
+        ? `${r.takeOver.toProbeMs.toFixed(0)} ms + ${r.takeOver.probeToEngineMs.toFixed(0)} ms`
+        : '';
+      return `| ${r.run} | ${r.sizeMiB} MiB | ${r.seconds.toFixed(2)} s | ${spread} | ${rate.toFixed(1)} MiB/s | ${((rate / ideal) * 100).toFixed(1)} % | ${memory} | ${takeOver} |`;
     }),
   ];
   const table = lines.join('\n');
