@@ -147,11 +147,14 @@ export class JobManager {
     await clearRefererRules().catch(() => {});
     for (const job of await this.records.list()) {
       const { status } = job.state;
-      if (status === 'running') await this.records.apply(job.id, { type: 'interrupted' });
+      // Save streams die with the worker: the saver sorts out the saves left (see Saver.restore). A running
+      // job goes back to the queue unless its save already holds the whole file.
+      const saving = await this.saver.restore(job);
+      if (status === 'running' && saving === null) await this.records.apply(job.id, { type: 'interrupted' });
       // Cancelled while its run was stopping, and the worker stopped before the run's end deleted it.
       if (status === 'cancelled') await this.forget(job.id);
-      // Save streams die with the worker: a save under way is cancelled, a completing job saves again.
-      if (!(await this.saver.restore(job)) && status === 'completing') await this.save(job);
+      // Not awaited: the browser's reports of the save reach this worker only once restore has returned.
+      if (saving === 'save') void this.save(job);
       if (status === 'handed-to-browser') await this.handOff.restore(job);
     }
     await this.pump();

@@ -3,6 +3,9 @@
  * `transition(state, event)`; an event a state does not accept returns null. The saver carries out what a
  * step decides: `discard` names a browser download of ours to cancel and erase.
  *
+ *                     (a worker restarted)
+ *                                 │ adopted
+ *                                 ▼
  *   ──▶ opening ── created ──▶ writing ── complete ──▶ written ── check ──▶ checked
  *        │   │                    │                    │  ▲  │               (the final check took it: the
  *        │   └─ timed-out ─▶ lost │                    │  └──┘ complete      job is saved, or failed)
@@ -12,7 +15,8 @@
  *
  *   opening: the stream's URL exists and the offscreen document was asked to open it; the browser has not
  *            reported the download yet.
- *   writing: the browser writes the file (the stored prefix as it grows).
+ *   writing: the browser writes the file (the stored prefix as it grows). Adopted: after a worker restart, an
+ *            earlier worker's save the browser has every byte of, left for it to finish (save-downloads.ts).
  *   written: the browser reported the file complete, possibly before the job had every byte; the saver's check
  *            (every byte, exactly the size) finishes the job once it reaches `completing`.
  *   lost:    the browser never turned the stream into a download in time.
@@ -44,6 +48,11 @@ export interface SaveStep {
 }
 
 export const OPENING: SaveState = { phase: 'opening' };
+
+/** The state of an earlier worker's save, taken over after a restart: every byte received, not yet complete. */
+export function adopted(downloadId: number): SaveState {
+  return { phase: 'writing', downloadId };
+}
 
 export function transition(state: SaveState, event: SaveEvent): SaveStep | null {
   switch (event.type) {

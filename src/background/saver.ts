@@ -1,10 +1,13 @@
+import { totalLength } from '../engine/ranges';
 import type { RemoteFile } from '../engine/types';
 import { serializeError } from '../shared/job-state';
 import { sameFile } from '../store/piece-reader';
 import type { JobId, JobRecord, Store } from '../store/schema';
 import type { JobRecords } from './job-records';
 import { closeDocument, openSave } from './offscreen-client';
+import { discard, discardUnfinished, removeAndErase, sortEarlierSaves } from './save-downloads';
 import {
+  adopted,
   downloadIdOf,
   OPENING,
   type SaveEvent,
@@ -122,9 +125,14 @@ export class Saver {
       await discard(job.state.downloadId);
   }
 
-  /** downloads.onCreated for a save URL. */
+  /**
+   * downloads.onCreated for a save URL. One that no save of this worker's is waiting for or following is an
+   * earlier worker's, created only now: the job's file is being saved otherwise, so it is discarded.
+   */
   onCreated(item: { id: number; url: string }): void {
-    this.creating.get(item.url)?.(item.id);
+    const created = this.creating.get(item.url);
+    if (created) created(item.id);
+    else if (![...this.saves.values()].some((s) => s.url === item.url)) void discardUnfinished(item.id);
   }
 
   async onChanged(delta: chrome.downloads.DownloadDelta): Promise<void> {
@@ -149,27 +157,34 @@ export class Saver {
   }
 
   /**
-   * After a worker restart, when no save stream of an earlier worker is alive: a completed save finishes the
-   * job (true); any other save of the job is cancelled and erased (false: a `completing` job saves again).
+   * After a worker restart, when no save stream of an earlier worker is alive: what became of the job's save
+   * (save-downloads.ts). A job with every byte stored (completing, or still running when its run had not yet
+   * said so) whose earlier save holds the whole file keeps it: complete, the job is completed ('saved');
+   * still being finished by the browser, it is followed ('save'). A completing job without one saves again
+   * ('save'). 'save': the caller is to call `save`, and not wait for it: the browser's reports of a save
+   * reach a restarted worker only once its restore has returned (main.ts). null: nothing for the saver.
    */
-  async restore(job: JobRecord): Promise<boolean> {
-    const byId = job.state.status === 'completing' ? job.state.downloadId : null;
-    const items = [
-      ...(byId !== null ? await chrome.downloads.search({ id: byId }) : []),
-      ...(job.saveUrl ? await chrome.downloads.search({ url: job.saveUrl }) : []),
-    ];
-    const expected = job.remote?.size ?? null;
-    const done = items.find((i) => i.state === 'complete' && i.fileSize === expected);
-    if (done && job.state.status === 'completing') {
-      await this.finish(job.id, done.id);
-      return true;
+  async restore(job: JobRecord): Promise<'saved' | 'save' | null> {
+    const { status } = job.state;
+    const size = job.remote?.size ?? null;
+    const stored = size !== null && totalLength(job.done) === size;
+    const hasFile = status === 'completing' || (status === 'running' && stored);
+    const earlier = await sortEarlierSaves(job, hasFile);
+    if (!earlier || !job.remote) return status === 'completing' ? 'save' : null;
+    if (status === 'running' && !(await this.records.apply(job.id, { type: 'fetched' }))) return null;
+    if (earlier.complete) {
+      await this.finish(job.id, earlier.downloadId);
+      return 'saved';
     }
-    for (const item of items) {
-      if (item.state !== 'complete') await discard(item.id);
-      // Complete but not every byte: never left on disk as if it were the file.
-      else if (item.fileSize !== expected) await removeAndErase(item.id);
-    }
-    return false;
+    const { downloadId, url } = earlier;
+    this.saves.set(job.id, {
+      jobId: job.id,
+      url,
+      remote: job.remote,
+      state: adopted(downloadId),
+      started: Promise.resolve(downloadId),
+    });
+    return 'save';
   }
 
   private async start(jobId: JobId, remote: RemoteFile): Promise<Save> {
@@ -252,16 +267,4 @@ export class Saver {
     const jobs = await this.records.list();
     if (!jobs.some((j) => j.state.status === 'completing')) await closeDocument();
   }
-}
-
-/** Cancels a browser download of ours that will not finish, and erases it from the browser's list. */
-async function discard(downloadId: number): Promise<void> {
-  await chrome.downloads.cancel(downloadId).catch(() => {});
-  await chrome.downloads.erase({ id: downloadId }).catch(() => {});
-}
-
-/** Deletes a finished download's file (not the job's file after all) and its entry in the browser's list. */
-async function removeAndErase(downloadId: number): Promise<void> {
-  await chrome.downloads.removeFile(downloadId).catch(() => {});
-  await chrome.downloads.erase({ id: downloadId }).catch(() => {});
 }

@@ -66,6 +66,9 @@ async function storedJob(state: JobRecord['state'], extra: Partial<JobRecord> = 
   return id;
 }
 
+/** Restore starts a save without waiting for it (see JobManager.restore): the browser reports it just after. */
+const saveReported = () => new Promise((r) => setTimeout(r, 20));
+
 async function complete(manager: JobManager, downloadId: number): Promise<void> {
   const item = chrome.downloads.find((d) => d.id === downloadId);
   if (item) {
@@ -83,6 +86,7 @@ describe('a job whose pieces were all stored but whose file was not saved yet', 
     const id = await storedJob({ status: 'completing', downloadId: null });
     const manager = worker();
     await manager.restore();
+    await saveReported();
     expect(chrome.opened).toHaveLength(1);
     expect(chrome.opened[0]).toMatch(SAVE_URL);
     const job = await getJob(db, id);
@@ -100,6 +104,7 @@ describe('a job whose pieces were all stored but whose file was not saved yet', 
     chrome.known({ id: 9, url: old, filename: 'f.bin', state: 'in_progress' });
     const manager = worker();
     await manager.restore();
+    await saveReported();
     expect(chrome.cancelled).toEqual([9]);
     expect(chrome.erased).toEqual([9]);
     expect(chrome.opened).toHaveLength(1);
@@ -113,6 +118,7 @@ describe('a job whose pieces were all stored but whose file was not saved yet', 
     chrome.known({ id: 7, url: 'chrome-extension://x/save/old', filename: 'f.bin', state: 'interrupted' });
     const manager = worker();
     await manager.restore();
+    await saveReported();
     expect(chrome.erased).toEqual([7]);
     expect((await getJob(db, id))?.state).toEqual({ status: 'completing', downloadId: 100 });
     await complete(manager, 100);
@@ -145,6 +151,7 @@ describe('a job whose pieces were all stored but whose file was not saved yet', 
     });
     const manager = worker();
     await manager.restore();
+    await saveReported();
     expect(chrome.removedFiles).toEqual([7]);
     expect((await getJob(db, id))?.state).toEqual({ status: 'completing', downloadId: 100 });
   });
@@ -153,6 +160,7 @@ describe('a job whose pieces were all stored but whose file was not saved yet', 
     const id = await storedJob({ status: 'completing', downloadId: null });
     const manager = worker();
     await manager.restore();
+    await saveReported();
     const item = chrome.downloads.find((d) => d.id === 100)!;
     item.state = 'complete';
     item.fileSize = SIZE - 1;

@@ -11,6 +11,9 @@ export interface FakeDownload {
   state: 'in_progress' | 'complete' | 'interrupted';
   startTime: string;
   fileSize?: number;
+  /** Bytes the browser has received so far, and the size it expects (-1 or absent: unknown). */
+  bytesReceived?: number;
+  totalBytes?: number;
 }
 
 export interface FakeChrome {
@@ -28,6 +31,8 @@ export interface FakeChrome {
   sessionRules: number[];
   /** chrome.storage.session's contents. */
   session: Map<string, unknown>;
+  /** Runs inside downloads.cancel before it takes effect (a download that completes just then, say). */
+  beforeCancel: ((id: number) => void) | null;
   /** Adds a download the browser already knows (from before the worker started). */
   known(download: Omit<FakeDownload, 'startTime'> & { startTime?: string }): void;
 }
@@ -43,6 +48,7 @@ export function installFakeChrome(): FakeChrome {
     erased: [],
     removedFiles: [],
     onCreated: null,
+    beforeCancel: null,
     sessionRules: [],
     session: new Map(),
     known: (d) => fake.downloads.push({ startTime: new Date().toISOString(), ...d }),
@@ -100,6 +106,7 @@ export function installFakeChrome(): FakeChrome {
             (query.startedAfter === undefined || d.startTime >= query.startedAfter),
         ),
       cancel: async (id: number) => {
+        fake.beforeCancel?.(id);
         fake.cancelled.push(id);
         const d = fake.downloads.find((x) => x.id === id);
         if (d && d.state === 'in_progress') d.state = 'interrupted';
