@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
-import type { JobView } from '../../src/shared/job-view';
+import type { JobView, Snapshot } from '../../src/shared/job-view';
 import type { Settings } from '../../src/shared/settings';
 import type { JobRecord } from '../../src/store/schema';
 import type { RangeServer } from '../server/index';
@@ -17,6 +17,22 @@ export async function listJobs(browser: TestBrowser): Promise<JobView[]> {
   };
   if (!reply.ok) throw new Error(`jobs/list failed: ${JSON.stringify(reply)}`);
   return reply.value.jobs;
+}
+
+/** The popup's whole snapshot: the jobs, and the notes of downloads left to the browser with their reasons. */
+export async function listSnapshot(browser: TestBrowser): Promise<Snapshot> {
+  const reply = (await sendFromExtensionPage(browser, { type: 'jobs/list' })) as {
+    ok: boolean;
+    value: Snapshot;
+  };
+  if (!reply.ok) throw new Error(`jobs/list failed: ${JSON.stringify(reply)}`);
+  return reply.value;
+}
+
+/** Clears the notes of downloads left to the browser, as the popup's button does. */
+export async function clearSkipped(browser: TestBrowser): Promise<void> {
+  const reply = (await sendFromExtensionPage(browser, { type: 'skipped/clear' })) as { ok: boolean };
+  if (!reply.ok) throw new Error(`skipped/clear failed: ${JSON.stringify(reply)}`);
 }
 
 export async function changeSettings(browser: TestBrowser, change: Partial<Settings>): Promise<void> {
