@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  adopted,
   downloadIdOf,
   OPENING,
   type SaveEvent,
@@ -74,6 +75,12 @@ describe('save state machine', () => {
     ['dropped', 'drop', null], // discarded once
   ])('%s + %s', (state, event, expected) => {
     expect(transition(S[state], E[event])).toEqual(expected);
+  });
+
+  it("adopts an earlier worker's save as writing: it is complete, or dropped, like any other", () => {
+    expect(adopted(7)).toEqual(S.writing);
+    expect(transition(adopted(7), E.complete)).toEqual(to(S.written));
+    expect(transition(adopted(7), E.drop)).toEqual(to(S.dropped, 7));
   });
 
   it('knows the download id from the moment the browser created the download', () => {
