@@ -57,11 +57,26 @@ describe('downloads from real-world sites', () => {
     const before = new Set(await listDownloads(browser.downloadDir));
     await browser.page.goto(site.pageUrl);
     await browser.page.click('#file');
-    const path = await waitForFile(browser.downloadDir, site.fileName, site.sizeBytes, { timeoutMs: 40_000 });
+    const path = await savedFile(site);
     expect(await sha256File(path)).toBe(site.sha256);
     await sleep(SETTLE_MS);
     const added = (await listDownloads(browser.downloadDir)).filter((f) => !before.has(f));
     expect(added).toEqual([site.fileName]);
+  }
+
+  /** Waits for the file; if it never lands, the error says what the site saw and what the popup shows. */
+  async function savedFile(site: Site): Promise<string> {
+    try {
+      return await waitForFile(browser.downloadDir, site.fileName, site.sizeBytes, { timeoutMs: 40_000 });
+    } catch (error) {
+      const seen = site.requests.map(
+        (r) => `${r.method} ${r.path}${r.search} ${r.range} ${r.status} ${r.bytesSent}`,
+      );
+      const { jobs, skipped } = await listSnapshot(browser);
+      throw new Error(
+        `${(error as Error).message}\n${seen.join('\n')}\n${JSON.stringify({ jobs, skipped })}`,
+      );
+    }
   }
 
   const fromSite = (site: Site, url: string) => new URL(url).origin === new URL(site.fileUrl).origin;
