@@ -11,6 +11,7 @@ import {
   refererSite,
   requestsTo,
   type Site,
+  silentRangesSite,
   singleUseSite,
 } from './sites/index';
 
@@ -176,6 +177,31 @@ describe('otherFileSite', () => {
     expect(part.status).toBe(206);
     expect(part.headers.get('content-range')).toBe(`bytes 0-0/${site.otherSizeBytes}`);
     expect(part.headers.get('etag')).not.toBe(etag);
+  });
+
+  it('with sameSize, serves ranges of another file of the same size, told apart by its ETag only', async () => {
+    const site = await started(otherFileSite({ ...small(12), sameSize: true }));
+    const whole = await fetch(site.fileUrl);
+    const etag = whole.headers.get('etag');
+    expect(await bodyHash(whole)).toBe(site.sha256);
+    const part = await fetch(site.fileUrl, range('bytes=0-'));
+    expect(part.headers.get('content-range')).toBe(`bytes 0-${site.sizeBytes - 1}/${site.sizeBytes}`);
+    expect(part.headers.get('etag')).not.toBe(etag);
+    expect(await bodyHash(part)).not.toBe(site.sha256);
+  });
+});
+
+describe('silentRangesSite', () => {
+  it('serves a plain GET and never answers a ranged request', async () => {
+    const site = await started(silentRangesSite(small(13)));
+    expect(await bodyHash(await fetch(site.fileUrl))).toBe(site.sha256);
+    const silent = fetch(site.fileUrl, { ...range('bytes=0-0'), signal: AbortSignal.timeout(300) });
+    await expect(silent).rejects.toThrow(/abort|timeout/i);
+    await expect.poll(() => site.requests.at(-1)?.aborted).toBe(true);
+    expect(site.requests.map((r) => [r.range, r.status])).toEqual([
+      [null, 200],
+      ['bytes=0-0', 0],
+    ]);
   });
 });
 

@@ -3,6 +3,7 @@
 export { type CookieSite, cookieSite, formPostSite, type RefererSite, refererSite } from './access';
 export { type ExpiringRedirectSite, expiringRedirectSite } from './expiring-redirect';
 export { plainSite } from './plain';
+export { silentRangesSite } from './silent-ranges';
 export { singleUseSite } from './single-use';
 export { requestsTo, type Site, type SiteOptions } from './site';
 export { type Exchange, type SiteServer, siteFile, startSite } from './site-server';

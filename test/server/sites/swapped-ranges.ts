@@ -66,12 +66,18 @@ export interface OtherFileSite extends Site {
   readonly otherSizeBytes: number;
 }
 
-/** A GET without Range gets the file; a ranged request gets 206 of another file (another size and ETag). */
-export async function otherFileSite(options: SiteOptions = {}): Promise<OtherFileSite> {
-  const source = sourceOf(options, 110);
-  const other = otherThan(source, 111);
-  const file = siteFile(source, 'other-file.bin');
-  const otherFile = siteFile(other, 'other-file.bin');
+/**
+ * A GET without Range gets the file; a ranged request gets 206 of another file with another ETag: of another
+ * size, or (`sameSize`) of the same size, so that only the validators and the bytes tell them apart.
+ */
+export async function otherFileSite(
+  options: SiteOptions & { sameSize?: boolean } = {},
+): Promise<OtherFileSite> {
+  const source = sourceOf(options, options.sameSize ? 112 : 110);
+  const other = options.sameSize ? patternSource(source.size, 113) : otherThan(source, 111);
+  const fileName = options.sameSize ? 'other-file-same-size.bin' : 'other-file.bin';
+  const file = siteFile(source, fileName);
+  const otherFile = siteFile(other, fileName);
   const server = await startSite(async (x) => {
     if (x.record.path === '/') return x.html(linkPage('Nightly builds', FILE_PATH));
     if (x.record.path !== FILE_PATH) return x.answer(404);
@@ -81,7 +87,7 @@ export async function otherFileSite(options: SiteOptions = {}): Promise<OtherFil
     ...(await siteOf([server], {
       pageUrl: `${server.origin}/`,
       fileUrl: `${server.origin}${FILE_PATH}`,
-      fileName: 'other-file.bin',
+      fileName,
       source,
     })),
     otherSizeBytes: other.size,
