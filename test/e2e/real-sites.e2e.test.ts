@@ -12,6 +12,7 @@ import {
   refererSite,
   requestsTo,
   type Site,
+  silentRangesSite,
   singleUseSite,
 } from '../server/index';
 import { launchBrowser, listDownloads, type TestBrowser, waitForFile } from './browser';
@@ -184,14 +185,27 @@ describe('downloads from real-world sites', () => {
     expect(served(file).map((r) => [r.range, r.bytesSent])).toEqual([[null, site.sizeBytes]]);
   });
 
-  it('leaves a download whose ranges are another file to the browser', async () => {
-    const site = await open(otherFileSite());
+  it.each([
+    ['another size', false],
+    ['the same size (another ETag)', true],
+  ])('leaves a download whose ranges are another file of %s to the browser', async (_, sameSize) => {
+    const site = await open(otherFileSite({ sameSize }));
     await clickAndSave(site);
     await expectLeftToBrowser(site);
     const file = requestsTo(site.requests, '/file.bin');
     // The browser's own request delivered the whole file; no range beyond the probe's was asked.
     expect(file.filter((r) => r.range === null).map((r) => r.bytesSent)).toEqual([site.sizeBytes]);
     expect(ranged(file).length).toBeLessThanOrEqual(1);
+  });
+
+  it('leaves a download to the browser when the probe gets no answer in time', async () => {
+    const site = await open(silentRangesSite());
+    await clickAndSave(site);
+    await expectLeftToBrowser(site);
+    const file = requestsTo(site.requests, '/file.bin');
+    expect(file.filter((r) => r.range === null).map((r) => r.bytesSent)).toEqual([site.sizeBytes]);
+    // The probe, given up on.
+    expect(ranged(file).map((r) => [r.status, r.aborted])).toEqual([[0, true]]);
   });
 
   it('takes over a plain range server over parallel ranges (the control)', async () => {
