@@ -15,7 +15,7 @@ import {
   type TestBrowser,
   waitForFile,
 } from './browser';
-import { readStore } from './extension';
+import { openPopup, readStore } from './extension';
 import { createPageServer, linkPage, type PageServer } from './pages';
 import { sha256File } from './sha';
 
@@ -111,6 +111,26 @@ describe('downloads in Chromium', () => {
     expect(server.requests.map((r) => r.headers.referer)).toEqual(
       server.requests.map(() => `${pages.origin}/`),
     );
+  });
+
+  it("the popup's field: a pasted link and Enter download it; anything but http(s) is refused there", async () => {
+    const source = patternSource(4 * MIB, 15);
+    const server = await throttledServer(source, { bytesPerSecond: 4 * MIB }, { path: '/pasted.bin' });
+    servers.push(server);
+    const popup = await openPopup(browser);
+    const field = popup.locator('#add-link input');
+    await field.fill('file:///etc/passwd');
+    await field.press('Enter');
+    await expect.poll(() => popup.locator('#add-link .error').textContent()).toMatch(/http/);
+    expect(server.requests).toEqual([]);
+    await field.fill(` ${server.url} `);
+    await field.press('Enter');
+    const path = await waitForFile(browser.downloadDir, 'pasted.bin', source.size);
+    expect(await sha256File(path)).toBe(await sha256Of(source));
+    expect(server.requests.every((r) => r.range !== null)).toBe(true);
+    expect(await field.inputValue()).toBe('');
+    expect(await popup.locator('#add-link .error').isHidden()).toBe(true);
+    await popup.close();
   });
 
   it('(c) leaves a file below the threshold to the browser', async () => {
