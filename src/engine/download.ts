@@ -33,8 +33,9 @@ const READ_TIMEOUT_MS = 30_000;
 
 /**
  * Downloads `options.url` into `options.sink`: probe, then parallel ranges (or one stream when the server
- * has no ranges), resuming from whatever the sink already holds. Resolves when the sink holds every byte
- * and has been finished; rejects with a DownloadError otherwise.
+ * has no ranges), resuming from whatever the sink already holds. Requests never follow a redirect away from the
+ * URL the link resolved to; fresh links come from `options.originalUrl` (refresh.ts). Resolves when the sink
+ * holds every byte and has been finished; rejects with a DownloadError otherwise.
  */
 export async function download(options: DownloadOptions): Promise<DownloadResult> {
   const job = new AbortController();
@@ -46,6 +47,7 @@ export async function download(options: DownloadOptions): Promise<DownloadResult
     clock: options.clock,
     headers: options.headers ?? {},
     signal: job.signal,
+    allowUrl: options.allowUrl,
   };
   const run = new DownloadRun(options, ctx);
   const ticker = run.tick(job.signal);
@@ -133,8 +135,9 @@ class DownloadRun {
   }
 
   private async attempt(saved: SavedState | null): Promise<RemoteFile> {
-    const plan = resumePlan(this.o.url, saved, this.o.sink.writeResponse !== undefined);
-    const { url, done, missing } = plan;
+    const plan = resumePlan(saved, this.o.sink.writeResponse !== undefined);
+    const { done, missing } = plan;
+    const { url } = this.o;
     const from = plan.probe.start;
     this.bytes.doneBytes = totalLength(done);
     this.bytes.totalBytes = saved?.remote.size ?? null;
@@ -261,7 +264,8 @@ class DownloadRun {
 
   private openWithRetry(url: string, range: RangeSpec, ifRange: string | null, abort: AbortSignal) {
     const ctx = { ...this.ctx, signal: AbortSignal.any([this.ctx.signal, abort]) };
-    return openProbeWithRetry(ctx, url, range, ifRange, {
+    const link = { url, originalUrl: this.o.originalUrl ?? url };
+    return openProbeWithRetry(ctx, link, range, ifRange, {
       retry: this.retry,
       random: this.random,
       onRequest: () => this.requests++,

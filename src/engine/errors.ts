@@ -18,7 +18,10 @@ export type ErrorCode =
   | 'NO_RANGES'
   | 'STORAGE'
   | 'ABORTED'
-  | 'RETRIES_EXHAUSTED';
+  | 'RETRIES_EXHAUSTED'
+  | 'REDIRECTED'
+  | 'LINK_EXPIRED'
+  | 'URL_NOT_ALLOWED';
 
 export class DownloadError extends Error {
   override name = 'DownloadError';
@@ -119,6 +122,44 @@ export class RetriesExhaustedError extends DownloadError {
   override name = 'RetriesExhaustedError';
   constructor(attempts: number, last: DownloadError) {
     super('RETRIES_EXHAUSTED', 'job', `gave up after ${attempts} attempts: ${last.message}`, { cause: last });
+  }
+}
+
+/**
+ * A request that must land on the URL the link resolved to was redirected (not followed): the link changed, as
+ * an expired one does. `location` is where it went, when the platform shows it (a browser does not).
+ */
+export class RedirectedError extends DownloadError {
+  override name = 'RedirectedError';
+  constructor(
+    readonly url: string,
+    readonly location: string | null,
+  ) {
+    super('REDIRECTED', 'request', `GET ${url} redirected to ${location ?? 'another address'}, not followed`);
+  }
+}
+
+/**
+ * The link stopped working and the site gave no fresh one: the original URL refused too, led to a URL that
+ * refused, or led to a file that is not provably the one stored. What is stored is kept: a later attempt resumes.
+ */
+export class LinkExpiredError extends DownloadError {
+  override name = 'LinkExpiredError';
+  constructor(
+    /** The URL fresh links were asked from. */
+    readonly url: string,
+    detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super('LINK_EXPIRED', 'job', `the link expired and the site gave no fresh one: ${detail}`, options);
+  }
+}
+
+/** The download was about to fetch from a URL it may not use (`DownloadOptions.allowUrl` refused it). */
+export class UrlNotAllowedError extends DownloadError {
+  override name = 'UrlNotAllowedError';
+  constructor(readonly url: string) {
+    super('URL_NOT_ALLOWED', 'job', `${url} is not allowed for this download`);
   }
 }
 

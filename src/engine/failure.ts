@@ -1,4 +1,4 @@
-import { DownloadError, HttpStatusError, NetworkError } from './errors';
+import { DownloadError, HttpStatusError, LinkExpiredError, NetworkError, RedirectedError } from './errors';
 
 /**
  * What a retry loop does with a failed request: the one place that decides it, for the range session, the
@@ -7,34 +7,44 @@ import { DownloadError, HttpStatusError, NetworkError } from './errors';
  * - retry:             back off and ask again (a network blip, a 5xx, a truncated body).
  * - fewer-connections: the host said it serves fewer at once (429, 503, a refused connection while others are
  *                      served): lower its cap, then back off and ask again.
- * - refresh-url:       the redirect target refused a URL that worked before (401/403/404/410: a signed link
- *                      expired): ask again from the original URL, which redirects afresh; If-Range and the
- *                      Content-Range checks keep the bytes those of the same file.
+ * - refresh-url:       the link changed: the URL it resolved to refused (401/403/404/410 from a redirect target: a
+ *                      signed link expired) or redirected elsewhere. Ask the original URL again, following
+ *                      redirects, and go on from where it leads only if it is provably the same file (refresh.ts).
+ * - drop-connection:   a refusal (401/403/404/410 from the original URL, or a link that could not be renewed)
+ *                      while another connection of the job is receiving: "not this connection" (a single-use
+ *                      link serves one request). This connection ends; the download runs fewer of its own, and
+ *                      the host's cap for other downloads is left alone.
  * - fail-job:          nothing a retry can fix.
  */
 export type FailureAction =
   | { kind: 'retry'; retryAfterMs: number | null }
   | { kind: 'fewer-connections'; status: number; retryAfterMs: number | null }
   | { kind: 'refresh-url' }
+  | { kind: 'drop-connection'; status: number }
   | { kind: 'fail-job' };
 
 export interface FailureContext {
   /** The URL the download started from, before redirects. */
   originalUrl: string;
-  /** Other connections to the host are receiving (a refusal then means "not this many"). */
+  /** Other connections of the job are receiving (a refusal then means "not this many", "not this one"). */
   othersReceiving: boolean;
 }
 
 /** Statuses that say "fewer connections, please". */
 const FEWER_STATUSES = new Set([429, 503]);
-/** Statuses of a redirect target whose link no longer works (expired, revoked): the original URL may renew it. */
-const EXPIRED_LINK_STATUSES = new Set([401, 403, 404, 410]);
+/** Statuses of a link that no longer works (expired, revoked, used up): the original URL may renew it. */
+export const EXPIRED_LINK_STATUSES = new Set([401, 403, 404, 410]);
 
 export function classifyFailure(error: unknown, context: FailureContext): FailureAction {
   if (!(error instanceof DownloadError)) return { kind: 'fail-job' };
+  if (error instanceof RedirectedError) return { kind: 'refresh-url' };
+  if (error instanceof LinkExpiredError) {
+    return context.othersReceiving ? { kind: 'drop-connection', status: 0 } : { kind: 'fail-job' };
+  }
   if (error instanceof HttpStatusError) {
-    if (EXPIRED_LINK_STATUSES.has(error.status) && error.url !== context.originalUrl) {
-      return { kind: 'refresh-url' };
+    if (EXPIRED_LINK_STATUSES.has(error.status)) {
+      if (error.url !== context.originalUrl) return { kind: 'refresh-url' };
+      if (context.othersReceiving) return { kind: 'drop-connection', status: error.status };
     }
     if (FEWER_STATUSES.has(error.status)) {
       return { kind: 'fewer-connections', status: error.status, retryAfterMs: error.retryAfterMs };

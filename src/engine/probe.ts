@@ -2,9 +2,10 @@ import { parseContentRange } from './content-range';
 import { ContentRangeError, ResourceChangedError } from './errors';
 import { classifyFailure } from './failure';
 import { chooseFilename } from './filename';
+import { expiredOr } from './refresh';
 import { type RangeSpec, type RequestContext, rangeHeaders, send, statusError } from './request';
 import { retryDelay } from './retry-policy';
-import type { HttpResponse, RemoteFile, RetryOptions } from './types';
+import type { HttpResponse, RedirectMode, RemoteFile, RetryOptions } from './types';
 
 export type ProbeOutcome =
   /** 206: ranges work; `response` streams the file from the asked offset. */
@@ -30,9 +31,11 @@ export async function openProbe(
   url: string,
   range: RangeSpec,
   ifRange: string | null,
+  redirect: RedirectMode = 'follow',
 ): Promise<ProbeOutcome> {
   const { start } = range;
-  const response = await send(ctx, url, rangeHeaders(ctx.headers, range, ifRange), ctx.signal);
+  const headers = rangeHeaders(ctx.headers, range, ifRange);
+  const response = await send(ctx, { url, headers, signal: ctx.signal, redirect });
   if (response.status === 416) {
     response.body?.cancel().catch(() => {});
     const parsed = parseContentRange(response.headers.get('content-range'));
@@ -92,24 +95,44 @@ export interface ProbeRetry {
   onRetry: (attempt: number, delayMs: number, error: Error) => void;
 }
 
-/** `openProbe`, retried (bounded, with backoff) while failure.ts says a retry may help. */
+/** The URL a download fetches from, and the one fresh links come from (the same when it was not resolved yet). */
+export interface ProbeLink {
+  url: string;
+  originalUrl: string;
+}
+
+/**
+ * `openProbe`, retried (bounded, with backoff) while failure.ts says a retry may help. The original URL is asked
+ * following redirects (a link resolving); a URL it resolved to is asked without, and when that one refuses or
+ * redirects, the original is asked instead: a refusal there is a LinkExpiredError. What the probe finds is then
+ * held to the resume rules like any probe. The outcome's `remote.url` is the original URL.
+ */
 export async function openProbeWithRetry(
   ctx: RequestContext,
-  url: string,
+  link: ProbeLink,
   range: RangeSpec,
   ifRange: string | null,
   r: ProbeRetry,
 ): Promise<ProbeOutcome> {
+  const { originalUrl } = link;
+  let url = link.url;
   for (let attempt = 1; ; attempt++) {
+    const resolving = url === originalUrl;
     try {
       r.onRequest();
-      return await openProbe(ctx, url, range, ifRange);
-    } catch (error) {
+      const outcome = await openProbe(ctx, url, range, ifRange, resolving ? 'follow' : 'manual');
+      return { ...outcome, remote: { ...outcome.remote, url: originalUrl } };
+    } catch (caught) {
       if (ctx.signal.aborted) throw ctx.signal.reason;
-      // The probe asks the original URL itself: nothing to refresh it from.
-      const action = classifyFailure(error, { originalUrl: url, othersReceiving: false });
-      if (action.kind === 'fail-job' || action.kind === 'refresh-url' || attempt >= r.retry.attempts)
-        throw error;
+      const error = resolving && url !== link.url ? expiredOr(caught, originalUrl) : caught;
+      const action = classifyFailure(error, { originalUrl, othersReceiving: false });
+      if (action.kind === 'refresh-url' && !resolving && attempt < r.retry.attempts) {
+        url = originalUrl;
+        r.onRetry(attempt, 0, error as Error);
+        continue;
+      }
+      if (action.kind !== 'retry' && action.kind !== 'fewer-connections') throw error;
+      if (attempt >= r.retry.attempts) throw error;
       const delayMs = retryDelay(attempt, r.retry, r.random, action.retryAfterMs);
       r.onRetry(attempt, delayMs, error as Error);
       await ctx.clock.sleep(delayMs, ctx.signal);

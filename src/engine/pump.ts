@@ -12,6 +12,8 @@ export interface PumpOptions {
   onBytes: (bytes: number, nextOffset: number) => void;
   /** Speed limits: awaited for each chunk read, so a limited reader holds the server back through TCP. */
   pace?: (bytes: number) => Promise<void>;
+  /** The body goes on past `lastByte()`: asks for more room; true when `lastByte()` grew. */
+  extend?: () => boolean;
 }
 
 /**
@@ -19,12 +21,19 @@ export interface PumpOptions {
  * last byte kept. Stops at `lastByte()` and cancels the rest. When reading fails, the bytes already received are
  * still written (they were validated with the response), then the read error is rethrown.
  */
-export async function pump({ body, sink, offset, lastByte, onBytes, pace }: PumpOptions): Promise<number> {
+export async function pump(options: PumpOptions): Promise<number> {
+  const { body, sink, offset, lastByte, onBytes, pace, extend } = options;
   const reader = body.getReader();
   const batch: Uint8Array[] = [];
   let batchStart = offset;
   let batchBytes = 0;
   let pos = offset;
+  /** The last byte to keep for `bytes` more: room is asked for first when they go past it. */
+  const lastFor = (bytes: number): number => {
+    let last = lastByte();
+    while (pos + bytes - 1 > last && extend?.()) last = lastByte();
+    return last;
+  };
 
   const flush = async (): Promise<void> => {
     if (batchBytes === 0) return;
@@ -41,13 +50,12 @@ export async function pump({ body, sink, offset, lastByte, onBytes, pace }: Pump
 
   try {
     for (;;) {
-      const limit = lastByte();
-      if (pos > limit) break;
+      if (pos > lastFor(1)) break;
       const { done, value } = await reader.read();
       if (done) break;
       // A speed limit holds the chunk (and the reads after it) back before it counts as received.
       if (pace) await pace(value.byteLength);
-      const room = lastByte() - pos + 1;
+      const room = lastFor(value.byteLength) - pos + 1;
       if (room <= 0) break;
       const chunk = value.byteLength > room ? value.subarray(0, room) : value;
       if (chunk.byteLength === 0) continue;
@@ -56,6 +64,8 @@ export async function pump({ body, sink, offset, lastByte, onBytes, pace }: Pump
       batch.push(chunk);
       batchBytes += chunk.byteLength;
       if (batchBytes >= sink.preferredWriteBytes) await flush();
+      // Bytes of the body were left out: whatever follows them belongs elsewhere.
+      if (chunk !== value) break;
     }
   } catch (error) {
     await flush();

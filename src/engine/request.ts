@@ -1,6 +1,6 @@
-import { HttpStatusError, NetworkError } from './errors';
+import { HttpStatusError, NetworkError, RedirectedError, UrlNotAllowedError } from './errors';
 import { parseRetryAfter } from './retry-policy';
-import type { Clock, Fetcher, HttpResponse } from './types';
+import type { Clock, Fetcher, HttpRequest, HttpResponse } from './types';
 
 export interface RangeSpec {
   start: number;
@@ -13,6 +13,8 @@ export interface RequestContext {
   clock: Clock;
   headers: Record<string, string>;
   signal: AbortSignal;
+  /** Every URL about to be fetched from must pass (DownloadOptions.allowUrl). */
+  allowUrl?: (url: string) => boolean;
 }
 
 /** Request headers for a ranged GET. Accept-Encoding: identity, since encoded bytes are not file bytes. */
@@ -30,19 +32,30 @@ export function rangeHeaders(
   return headers;
 }
 
-/** One GET; network failures become NetworkError, and an abort keeps the signal's reason. */
-export async function send(
-  ctx: RequestContext,
-  url: string,
-  headers: Record<string, string>,
-  signal: AbortSignal,
-): Promise<HttpResponse> {
+/**
+ * One GET; network failures become NetworkError, and an abort keeps the signal's reason. A redirect not followed
+ * (`redirect: 'manual'`) is a RedirectedError; a URL `ctx.allowUrl` refuses, asked or landed on after redirects,
+ * is a UrlNotAllowedError (a followed redirect is checked before its body is used).
+ */
+export async function send(ctx: RequestContext, request: HttpRequest): Promise<HttpResponse> {
+  const { url, signal } = request;
+  if (ctx.allowUrl && !ctx.allowUrl(url)) throw new UrlNotAllowedError(url);
+  let response: HttpResponse;
   try {
-    return await ctx.fetcher({ url, headers, signal });
+    response = await ctx.fetcher(request);
   } catch (error) {
     if (signal.aborted) throw signal.reason;
     throw new NetworkError(url, error);
   }
+  if (response.redirect) {
+    response.body?.cancel().catch(() => {});
+    throw new RedirectedError(url, response.redirect.location);
+  }
+  if (ctx.allowUrl && response.url && response.url !== url && !ctx.allowUrl(response.url)) {
+    response.body?.cancel().catch(() => {});
+    throw new UrlNotAllowedError(response.url);
+  }
+  return response;
 }
 
 /** Turns an unusable status into an HttpStatusError (cancelling its body) with any Retry-After. */

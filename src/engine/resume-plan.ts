@@ -7,8 +7,6 @@ import { sameResource } from './validators';
 const PROBE_PIECE_BYTES = 256 * 1024;
 
 export interface ResumePlan {
-  /** The URL to probe: the one the stored pieces came from, else the one asked for. */
-  url: string;
   /** Ranges already held, and those still to fetch (empty when the size is not known yet). */
   done: readonly ByteRange[];
   missing: ByteRange[];
@@ -24,7 +22,7 @@ export interface ResumePlan {
  * piece only: a platform that reads responses ahead of the reader would otherwise fetch far past it before its
  * connection is closed.
  */
-export function resumePlan(url: string, saved: SavedState | null, pieces: boolean): ResumePlan {
+export function resumePlan(saved: SavedState | null, pieces: boolean): ResumePlan {
   const size = saved?.remote.size ?? null;
   const known = saved !== null && size !== null;
   const done = known ? saved.done : [];
@@ -33,7 +31,6 @@ export function resumePlan(url: string, saved: SavedState | null, pieces: boolea
   const gapEnd = known ? (missing[0]?.end ?? null) : null;
   const end = pieces ? Math.min(gapEnd ?? Number.POSITIVE_INFINITY, start + PROBE_PIECE_BYTES - 1) : gapEnd;
   return {
-    url: saved?.remote.url ?? url,
     done,
     missing,
     probe: { start, end },
@@ -49,5 +46,5 @@ export function resumedRemote(saved: SavedState, probed: RemoteFile, unverified:
   const verdict = sameResource(saved.remote, probed);
   if (!verdict.same) throw new ResourceChangedError(saved.remote.url, 'size or validator differs');
   if (!verdict.verified) unverified();
-  return { ...saved.remote, finalUrl: probed.finalUrl };
+  return { ...saved.remote, url: probed.url, finalUrl: probed.finalUrl };
 }

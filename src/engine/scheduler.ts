@@ -160,6 +160,23 @@ export class Scheduler {
     if (claim.reservedEnd > end) claim.reservedEnd = end;
   }
 
+  /**
+   * The owner's response goes on past its claim (up to `upTo`): the pending range right after the claim joins
+   * it, as far as the response reaches. False when there is none (the bytes after it are held or done).
+   */
+  extend(claim: Claim, upTo: number): boolean {
+    const next = claim.end + 1;
+    if (!this.claims.has(claim.id) || next > upTo) return false;
+    const index = this.pending.findIndex((r) => r.start === next);
+    const range = this.pending[index];
+    if (!range) return false;
+    const end = Math.min(range.end, upTo);
+    if (end === range.end) this.pending.splice(index, 1);
+    else this.pending[index] = { start: end + 1, end: range.end };
+    claim.end = end;
+    return true;
+  }
+
   /** The owner is done with its claim: anything it did not receive goes back to pending. */
   release(claim: Claim): void {
     if (!this.claims.delete(claim.id)) return;

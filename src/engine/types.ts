@@ -13,10 +13,19 @@ export interface HttpHeaders {
   get(name: string): string | null;
 }
 
+/**
+ * Whether a request follows redirects. Only a request that resolves a link (to the URL a download started from)
+ * follows them; a request to the URL the link resolved to must land there, so a redirect is not followed but
+ * reported (`HttpResponse.redirect`).
+ */
+export type RedirectMode = 'follow' | 'manual';
+
 export interface HttpRequest {
   url: string;
   headers: Record<string, string>;
   signal: AbortSignal;
+  /** Default 'follow'. */
+  redirect?: RedirectMode;
 }
 
 export interface HttpResponse {
@@ -32,6 +41,11 @@ export interface HttpResponse {
    * without the bytes passing through a JS stream reader. Absent for fetchers that have none.
    */
   raw?: unknown;
+  /**
+   * Set when a request with `redirect: 'manual'` was redirected (a browser's opaque redirect, or a 3xx in Node):
+   * the status and headers are then not the file's, and `location` is where it went when the platform shows it.
+   */
+  redirect?: { location: string | null };
 }
 
 /** Performs one HTTP GET. Rejects only on network failure; any status resolves. */
@@ -183,7 +197,24 @@ export interface RetryOptions {
 }
 
 export interface DownloadOptions {
+  /**
+   * The URL to fetch: ranges come from here, never following a redirect elsewhere. It may be a link already
+   * resolved (the browser's final URL), or the link itself, which the probe then follows to where it leads.
+   */
   url: string;
+  /**
+   * Where fresh links come from (default `url`): the link the user followed. When the URL fetched from stops
+   * answering (401/403/404/410, or a redirect), it is asked again following redirects, and the download goes on
+   * from where it leads only if that is provably the same file (same size, and the same strong ETag or
+   * Last-Modified); otherwise the download stops with LinkExpiredError, keeping what it stored.
+   */
+  originalUrl?: string;
+  /**
+   * Every URL the download is about to fetch from (the original, the resolved one, a refreshed one) must pass;
+   * one that does not stops the download with UrlNotAllowedError. A redirect that is followed is checked where
+   * it lands, before any of its bytes are used.
+   */
+  allowUrl?: (url: string) => boolean;
   fetcher: Fetcher;
   clock: Clock;
   sink: PieceSink;

@@ -84,6 +84,24 @@ export function sameResource(
   return { same: true, verified: false };
 }
 
+/** Whether a later answer could prove it serves this file: there is a strong ETag or a Last-Modified to compare. */
+export function canProveSame(remote: Validators): boolean {
+  const etag = remote.etag?.trim();
+  return Boolean((etag && !isWeakEtag(etag)) || remote.lastModified?.trim());
+}
+
+/**
+ * Whether `answer` proves it is the file `remote` describes (sizes are compared apart): the same strong ETag, or
+ * the same Last-Modified with no ETag that differs. Equal weak ETags prove nothing about bytes.
+ */
+export function provesSame(remote: Validators, answer: Validators): boolean {
+  if (remote.etag && answer.etag && opaqueTag(remote.etag) !== opaqueTag(answer.etag)) return false;
+  const etag = remote.etag?.trim();
+  if (etag && !isWeakEtag(etag) && answer.etag?.trim() === etag) return true;
+  const [saved, now] = [remote.lastModified, answer.lastModified];
+  return Boolean(saved && now && sameInstant(saved, now));
+}
+
 function opaqueTag(etag: string): string {
   return etag.trim().replace(/^w\//i, '');
 }

@@ -87,6 +87,25 @@ export function scriptedServer(options: {
       throw new TypeError('fetch failed', { cause });
     }
     const url = b.respondUrl ?? options.finalUrl?.(request.url) ?? request.url;
+    if (url !== request.url && request.redirect === 'manual') {
+      // A redirect the request does not follow: reported, not served.
+      events.push({
+        atMs: clock.now(),
+        kind: 'request',
+        url: request.url,
+        range: rangeText,
+        ifRange,
+        status: 302,
+        detail: `to ${url}`,
+      });
+      return {
+        status: 302,
+        url: request.url,
+        headers: { get: () => null },
+        body: null,
+        redirect: { location: url },
+      };
+    }
     const size = data.byteLength;
     let status = b.status ?? (range ? 206 : 200);
     let start = 0;

@@ -58,6 +58,8 @@ export class Connection implements ConnectionView {
   pieceStartMs = Number.NEGATIVE_INFINITY;
   /** Requests this connection has ended: with `id`, names the request now open. */
   requestsEnded = 0;
+  /** The link stopped answering this connection: its next request renews it from the original URL. */
+  refreshing = false;
   /** The current response was read to its end (otherwise its connection is cut when the request ends). */
   private readWhole = false;
 

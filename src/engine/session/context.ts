@@ -2,6 +2,7 @@ import { DownloadError, NetworkError, StorageError } from '../errors';
 import { HostPool } from '../host-pool';
 import { nextStartupSeconds, splitHints } from '../policies/estimates';
 import { RampPolicy } from '../policies/ramp';
+import { refreshRange } from '../refresh';
 import type { RequestContext } from '../request';
 import { type Claim, Scheduler, type SplitHints } from '../scheduler';
 import { SpeedMeter } from '../speed-meter';
@@ -60,7 +61,10 @@ export class SessionContext {
   readonly connections = new Map<number, Connection>();
   readonly ifRange: string | null;
   readonly ramp: RampPolicy;
-  /** Where ranges are fetched from: the probe's final URL, or the original one once a redirect target refused. */
+  /**
+   * Where ranges are fetched from, never following a redirect: the URL the link resolved to, then the one each
+   * renewal of the link (refresh.ts) led to.
+   */
   segmentUrl: string;
   /** Connections this download may run (its maximum, lowered when the host says fewer). */
   allowed: number;
@@ -97,15 +101,26 @@ export class SessionContext {
     return this.o.ctx.clock.now();
   }
 
-  /** A ranged GET from where segments come from now, counted and validated (see ranged-request.ts). */
-  openRange(
+  /**
+   * A ranged GET from where segments come from now, counted and validated (see ranged-request.ts); for a
+   * connection the link stopped answering, from the original URL, which renews the link for every connection.
+   */
+  async openRange(
+    connection: Connection,
     start: number,
     end: number,
     signal: AbortSignal,
   ): Promise<{ response: HttpResponse; end: number }> {
     this.o.countRequest();
     const { ctx, remote } = this.o;
-    return openRange(ctx, { url: this.segmentUrl, start, end, ifRange: this.ifRange, remote, signal });
+    const request = { start, end, ifRange: this.ifRange, remote, signal };
+    if (!connection.refreshing) {
+      return openRange(ctx, { ...request, url: this.segmentUrl, redirect: 'manual' });
+    }
+    const renewed = await refreshRange(ctx, request);
+    this.segmentUrl = renewed.url;
+    connection.refreshing = false;
+    return renewed;
   }
 
   takeSlot(connection: Connection, signal: AbortSignal): Promise<void> {

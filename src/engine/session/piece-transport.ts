@@ -1,11 +1,10 @@
 import { PIECE_SECONDS, pieceAllowanceMs, pieceBytes, slowPiece } from '../policies/piece-size';
 import { paceAll } from '../rate-limiter';
 import type { Claim } from '../scheduler';
-import type { HttpResponse } from '../types';
 import { type Connection, LOST_RACE, SLOW_PIECE } from './connection';
 import type { SessionContext } from './context';
 import type { StreamTransport } from './stream-transport';
-import type { FetchOutcome, Transport, WonTail } from './transport';
+import type { FetchOutcome, Opened, Transport, WonTail } from './transport';
 
 /**
  * Piece mode (`sink.writeResponse`, the browser): one request per piece of at most `preferredWriteBytes`, whose
@@ -29,7 +28,7 @@ export class PieceTransport implements Transport {
     return this.s.scheduler.claimWork(this.s.hints(false), front);
   }
 
-  async fetchClaim(connection: Connection, opened: HttpResponse | null): Promise<FetchOutcome> {
+  async fetchClaim(connection: Connection, opened: Opened | null): Promise<FetchOutcome> {
     const claim = connection.claim!;
     const pieceEnd = Math.min(claim.end, claim.pos + this.pieceBytes(connection) - 1);
     this.s.scheduler.reserve(claim, pieceEnd);
@@ -69,7 +68,7 @@ export class PieceTransport implements Transport {
       }
       await s.takeSlot(connection, signal);
       const sentMs = s.now();
-      const { response, end } = await s.openRange(claim.pos, claim.reservedEnd, signal);
+      const { response, end } = await s.openRange(connection, claim.pos, claim.reservedEnd, signal);
       // A short (honest) answer makes a shorter piece; the rest of the claim follows in the next request.
       s.scheduler.reserve(claim, end);
       const length = end - offset + 1;
@@ -133,7 +132,7 @@ export class PieceTransport implements Transport {
     const signal = AbortSignal.any([s.o.ctx.signal, controller.signal]);
     try {
       await s.takeSlot(racer, signal);
-      const { response, end } = await s.openRange(from, to, signal);
+      const { response, end } = await s.openRange(racer, from, to, signal);
       racer.receiving(s.now());
       const length = end - from + 1;
       racer.allowanceMs = pieceAllowanceMs(racer.rate(s.now()), length);

@@ -3,13 +3,13 @@ import { raceCandidate, streamRaceLost } from '../policies/endgame';
 import { StragglerPolicy } from '../policies/stragglers';
 import type { Claim } from '../scheduler';
 import { SpeedMeter } from '../speed-meter';
-import type { ConnectionProgress, HttpResponse, Slot } from '../types';
+import type { ConnectionProgress, Slot } from '../types';
 import { Connection, isCalm, LOST_RACE, RESTART } from './connection';
 import { type RangeSessionOptions, SessionContext } from './context';
 import { PieceTransport } from './piece-transport';
 import { Recovery } from './recovery';
 import { StreamTransport } from './stream-transport';
-import type { Transport } from './transport';
+import type { Opened, Transport } from './transport';
 
 export type { RangeSessionOptions } from './context';
 
@@ -51,7 +51,7 @@ export class RangeSession {
     if (first) {
       s.scheduler.truncate(first, o.openedEnd);
       const others = this.transport.inOrder ? [] : s.scheduler.splitEvenly(first, s.limit, o.minSplitBytes);
-      this.spawn(first, o.opened, o.openedSlot, o.openedAbort);
+      this.spawn(first, { response: o.opened, end: o.openedEnd }, o.openedSlot, o.openedAbort);
       for (const claim of others) this.spawn(claim, null);
     } else {
       o.opened.body?.cancel().catch(() => {});
@@ -115,7 +115,7 @@ export class RangeSession {
 
   private spawn(
     claim: Claim | null,
-    opened: HttpResponse | null,
+    opened: Opened | null,
     slot: Slot | null = null,
     abort: AbortController | null = null,
   ): void {
@@ -185,7 +185,7 @@ export class RangeSession {
   /** One connection's life: claim work, fetch it, race at the end, recover from failures, until none is left. */
   private async runConnection(
     claim: Claim | null,
-    opened: HttpResponse | null,
+    opened: Opened | null,
     slot: Slot | null = null,
     abort: AbortController | null = null,
   ): Promise<void> {
@@ -213,7 +213,7 @@ export class RangeSession {
             try {
               won = await transport.race(connection, owner);
               // The tail is this connection's now: its open response streams it next.
-              if (won) ({ claim, response: opened } = won);
+              if (won) ({ claim, opened } = won);
             } catch (error) {
               if (error === LOST_RACE) this.o.adaptations.racesLost++;
               if (!(await failed(error))) return;

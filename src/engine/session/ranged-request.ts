@@ -1,7 +1,7 @@
 import { checkRangeResponse } from '../content-range';
 import { ContentRangeError, NoRangesError, ResourceChangedError } from '../errors';
 import { type RequestContext, rangeHeaders, send, statusError } from '../request';
-import type { HttpResponse, RemoteFile } from '../types';
+import type { HttpResponse, RedirectMode, RemoteFile } from '../types';
 import { isWeakEtag } from '../validators';
 
 export interface RangedRequest {
@@ -12,6 +12,8 @@ export interface RangedRequest {
   ifRange: string | null;
   remote: RemoteFile & { size: number };
   signal: AbortSignal;
+  /** 'manual' for the URL the link resolved to; 'follow' only to renew the link from the original URL. */
+  redirect: RedirectMode;
 }
 
 /**
@@ -26,7 +28,8 @@ export async function openRange(
 ): Promise<{ response: HttpResponse; end: number }> {
   const { url, remote } = r;
   const requested = { start: r.start, end: r.end };
-  const response = await send(ctx, url, rangeHeaders(ctx.headers, requested, r.ifRange), r.signal);
+  const headers = rangeHeaders(ctx.headers, requested, r.ifRange);
+  const response = await send(ctx, { url, headers, signal: r.signal, redirect: r.redirect });
   if (response.status === 200) {
     response.body?.cancel().catch(() => {});
     const etag = response.headers.get('etag');

@@ -4,15 +4,17 @@ import { speedOf } from '../policies/estimates';
 import { pump } from '../pump';
 import { paceAll } from '../rate-limiter';
 import type { Claim } from '../scheduler';
-import type { HttpResponse } from '../types';
 import type { Connection } from './connection';
 import type { SessionContext } from './context';
-import type { FetchOutcome, Transport, WonTail } from './transport';
+import type { FetchOutcome, Opened, Transport, WonTail } from './transport';
 
 /**
  * Stream mode (`sink.write` only, the CLI): one request per claim, its body read here and written in batches of
  * the sink's preferred size; reads are paced by the speed limits. A free connection splits off the back of the
- * claim expected to finish last; at the end, an idle connection races for the tail of the slowest stream.
+ * claim expected to finish last; at the end, an idle connection races for the tail of the slowest stream. A
+ * response that carries bytes past its claim (the probe's `bytes=0-` carries the whole file) goes on into the
+ * pending range right after the claim instead of closing: where a link serves one request only, that one stream
+ * carries the file to its end.
  */
 export class StreamTransport implements Transport {
   readonly pieces = false;
@@ -24,9 +26,9 @@ export class StreamTransport implements Transport {
     return this.s.scheduler.claimWork(this.s.hints(true));
   }
 
-  async fetchClaim(connection: Connection, opened: HttpResponse | null): Promise<FetchOutcome> {
+  async fetchClaim(connection: Connection, opened: Opened | null): Promise<FetchOutcome> {
     const claim = connection.claim!;
-    return { progressed: await this.stream(connection, opened, () => claim.end), more: false };
+    return { progressed: await this.stream(connection, opened, () => claim.end, true), more: false };
   }
 
   raceUnitBytes(_expectedSpeed: number, minSplitBytes: number): number {
@@ -37,12 +39,14 @@ export class StreamTransport implements Transport {
 
   /**
    * Streams the connection's claim up to `lastByte()` (read live: a split may shrink the claim), from `opened`
-   * or a new request. Returns whether any byte arrived.
+   * or a new request; with `extend`, on into pending bytes the response carries past the claim. Returns whether
+   * any byte arrived.
    */
   async stream(
     connection: Connection,
-    opened: HttpResponse | null,
+    opened: Opened | null,
     lastByte: () => number,
+    extend = false,
   ): Promise<boolean> {
     const { s } = this;
     const claim = connection.claim!;
@@ -55,16 +59,19 @@ export class StreamTransport implements Transport {
     let sentMs = s.now();
     // The last byte the response carries (a response opened elsewhere: unknown, so counted as cut short).
     let responseEnd = Number.POSITIVE_INFINITY;
+    // The last byte the claim may grow to, into pending bytes the response carries.
+    let carries = opened?.end ?? -1;
     try {
-      let response = opened;
+      let response = opened?.response ?? null;
       if (!response) {
         await s.takeSlot(connection, signal);
         sentMs = s.now();
-        const opening = await s.openRange(claim.pos, claim.end, signal);
+        const opening = await s.openRange(connection, claim.pos, claim.end, signal);
         // A short answer is legal: take what came, the rest goes back to the pool.
         s.scheduler.truncate(claim, opening.end);
         response = opening.response;
         responseEnd = opening.end;
+        carries = opening.end;
         s.noteFirstByte(sentMs, s.now());
       }
       connection.receiving(s.now());
@@ -83,6 +90,7 @@ export class StreamTransport implements Transport {
           s.count(bytes, connection, now);
         },
         pace: limits.length > 0 ? (bytes) => paceAll(limits, bytes, signal) : undefined,
+        extend: extend ? () => s.scheduler.extend(claim, carries) : undefined,
       });
       if (end <= lastByte()) {
         throw new TruncatedBodyError(s.segmentUrl, lastByte() - startPos + 1, end - startPos);
@@ -116,7 +124,7 @@ export class StreamTransport implements Transport {
     let won: Claim | null = null;
     try {
       await s.takeSlot(racer, signal);
-      const { response, end } = await s.openRange(range.from, range.to, signal);
+      const { response, end } = await s.openRange(racer, range.from, range.to, signal);
       racer.receiving(s.now());
       // The answer arrived: the tail is the racer's if the owner has not reached it yet.
       won = race.settled ? null : s.scheduler.cede(claim, range.from);
@@ -128,7 +136,7 @@ export class StreamTransport implements Transport {
       }
       s.o.adaptations.racesWon++;
       s.scheduler.truncate(won, end);
-      return { claim: won, response };
+      return { claim: won, opened: { response, end } };
     } catch (error) {
       throw s.failureOf(error, controller);
     } finally {

@@ -10,10 +10,16 @@ export interface FetchOutcome {
   more: boolean;
 }
 
+/** A response already open on a claim's first bytes, and the last byte it carries. */
+export interface Opened {
+  response: HttpResponse;
+  end: number;
+}
+
 /** A stream race won: the tail is the racer's claim now, and its response streams it next. */
 export interface WonTail {
   claim: Claim;
-  response: HttpResponse;
+  opened: Opened;
 }
 
 /**
@@ -28,7 +34,7 @@ export interface Transport {
   /** Work for a free connection: pending bytes, else a split of the claim expected to finish last. */
   claimWork(connection: Connection): Claim | null;
   /** Fetches (part of) the connection's claim; `opened` is a response already open on its first bytes. */
-  fetchClaim(connection: Connection, opened: HttpResponse | null): Promise<FetchOutcome>;
+  fetchClaim(connection: Connection, opened: Opened | null): Promise<FetchOutcome>;
   /** Runs one endgame race from `racer` against `owner`; a won stream tail comes back to be streamed on. */
   race(racer: Connection, owner: Connection): Promise<WonTail | null>;
   /** The unit of work the endgame counts in, at the expected speed. */
