@@ -76,6 +76,7 @@ export async function createRangeServer(options: ServerOptions): Promise<RangeSe
     if (req.method === 'HEAD' && options.headStatus !== undefined) return answer(options.headStatus);
 
     const getIndex = req.method === 'GET' ? counters.gets++ : null;
+    if (getIndex !== null && getIndex > 0 && options.singleUse) return answer(options.singleUse.status);
     if (getIndex !== null) {
       const replacement = options.replaceAfter;
       if (replacement && !replaced && getIndex >= replacement.afterRequests) {

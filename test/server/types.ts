@@ -61,6 +61,11 @@ export interface ServerOptions {
    * URL answers 403 once it has served `validGets` GET requests (the redirect's own request included).
    */
   expiringLinks?: { validGets: number };
+  /**
+   * A single-use link: the first GET of the file is served; every GET after it answers `status` from the same
+   * URL, with no redirect and no fresh link. `reset()` makes the link usable once more.
+   */
+  singleUse?: { status: 403 | 410 };
 }
 
 /** One request as the server saw it; mutated while the response is under way. */
