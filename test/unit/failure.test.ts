@@ -4,12 +4,15 @@ import {
   ContentEncodingError,
   ContentRangeError,
   HttpStatusError,
+  LinkExpiredError,
   NetworkError,
   NoRangesError,
+  RedirectedError,
   ResourceChangedError,
   RetriesExhaustedError,
   StorageError,
   TruncatedBodyError,
+  UrlNotAllowedError,
 } from '../../src/engine/errors';
 import { classifyFailure, type FailureAction } from '../../src/engine/failure';
 
@@ -88,7 +91,7 @@ describe('classifyFailure: HTTP statuses', () => {
     expect(classifyFailure(new HttpStatusError(status, url, retryAfterMs), alone)).toEqual(expected);
   });
 
-  it('does not depend on others receiving', () => {
+  it('a redirect target refusing renews the link even while others receive', () => {
     expect(classifyFailure(new HttpStatusError(403, TARGET), withOthers)).toEqual({ kind: 'refresh-url' });
     expect(classifyFailure(new HttpStatusError(500, ORIGINAL, 7), withOthers)).toEqual({
       kind: 'retry',
@@ -181,6 +184,46 @@ describe('classifyFailure: what is not a DownloadError fails the job', () => {
     ['undefined', undefined],
     ['an object shaped like an HttpStatusError', { name: 'HttpStatusError', status: 503, scope: 'request' }],
   ])('%s', (_, error) => {
+    expect(classifyFailure(error, withOthers)).toEqual({ kind: 'fail-job' });
+  });
+});
+
+describe('classifyFailure: links', () => {
+  it.each([401, 403, 404, 410])(
+    '%i from the original URL while others receive drops this connection',
+    (status) => {
+      expect(classifyFailure(new HttpStatusError(status, ORIGINAL), withOthers)).toEqual({
+        kind: 'drop-connection',
+        status,
+      });
+    },
+  );
+
+  it.each([400, 416])('%i from the original URL while others receive still fails the job', (status) => {
+    expect(classifyFailure(new HttpStatusError(status, ORIGINAL), withOthers)).toEqual({ kind: 'fail-job' });
+  });
+
+  it.each<[string, RedirectedError]>([
+    ['to a known place', new RedirectedError(TARGET, 'http://127.0.0.2/elsewhere')],
+    ['to an unknown place (a browser hides it)', new RedirectedError(TARGET, null)],
+    ['of the original URL itself', new RedirectedError(ORIGINAL, TARGET)],
+  ])('a redirect not followed (%s) renews the link, alone or not', (_, error) => {
+    expect(classifyFailure(error, alone)).toEqual({ kind: 'refresh-url' });
+    expect(classifyFailure(error, withOthers)).toEqual({ kind: 'refresh-url' });
+  });
+
+  it('a link that could not be renewed fails the job alone, and drops the connection while others receive', () => {
+    const error = new LinkExpiredError(ORIGINAL, 'asked again, GET answered HTTP 403');
+    expect(error.code).toBe('LINK_EXPIRED');
+    expect(error.scope).toBe('job');
+    expect(classifyFailure(error, alone)).toEqual({ kind: 'fail-job' });
+    expect(classifyFailure(error, withOthers)).toEqual({ kind: 'drop-connection', status: 0 });
+  });
+
+  it('a URL allowUrl refuses fails the job, others receiving or not', () => {
+    const error = new UrlNotAllowedError(TARGET);
+    expect(error.code).toBe('URL_NOT_ALLOWED');
+    expect(classifyFailure(error, alone)).toEqual({ kind: 'fail-job' });
     expect(classifyFailure(error, withOthers)).toEqual({ kind: 'fail-job' });
   });
 });

@@ -161,3 +161,30 @@ describe('Scheduler with a piece in flight (whole-response pieces)', () => {
     expect(s.claimPending()).toMatchObject({ start: MIB, end: 1.5 * MIB - 1 });
   });
 });
+
+describe('Scheduler.extend', () => {
+  it('joins the pending range right after the claim, as far as the response reaches', () => {
+    const s = new Scheduler([{ start: 0, end: 99 }]);
+    const claim = s.claimPending()!;
+    const [taken] = s.splitEvenly(claim, 2, 1);
+    s.release(taken!); // the second half goes back to pending: 50-99
+    expect(s.extend(claim, 79)).toBe(true);
+    expect(claim.end).toBe(79);
+    expect(s.extend(claim, 99)).toBe(true);
+    expect(claim.end).toBe(99);
+    expect(s.hasPending).toBe(false);
+    expect(s.extend(claim, 200)).toBe(false);
+  });
+
+  it('never takes bytes another connection holds, or a range that does not start right after the claim', () => {
+    const s = new Scheduler([{ start: 0, end: 99 }]);
+    const claim = s.claimPending()!;
+    const [held, last] = s.splitEvenly(claim, 3, 1);
+    expect(s.extend(claim, 99)).toBe(false);
+    s.release(last!);
+    expect(s.extend(claim, 99)).toBe(false);
+    expect(claim.end).toBe(held!.start - 1);
+    s.release(claim);
+    expect(s.extend(claim, 99)).toBe(false);
+  });
+});

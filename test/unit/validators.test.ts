@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ifRangeValue, isWeakEtag, parseHttpDate, sameResource } from '../../src/engine/validators';
+import {
+  canProveSame,
+  ifRangeValue,
+  isWeakEtag,
+  parseHttpDate,
+  provesSame,
+  sameResource,
+} from '../../src/engine/validators';
 
 const NOV_6_1994 = Date.UTC(1994, 10, 6, 8, 49, 37);
 const IMF = 'Sun, 06 Nov 1994 08:49:37 GMT';
@@ -160,5 +167,29 @@ describe('sameResource', () => {
     ['beyond 4 GiB, one byte apart', file(BIG, '"a"'), file(BIG + 1, '"a"'), { same: false, verified: true }],
   ])('%s', (_, saved, probed, verdict) => {
     expect(sameResource(saved, probed)).toEqual(verdict);
+  });
+});
+
+describe('provesSame and canProveSame (renewing a link)', () => {
+  const strong = { etag: '"a"', lastModified: IMF };
+  it.each<[string, { etag: string | null; lastModified: string | null }, boolean]>([
+    ['the same strong ETag', { etag: '"a"', lastModified: null }, true],
+    ['another ETag, the same date', { etag: '"b"', lastModified: IMF }, false],
+    ['no ETag, the same date', { etag: null, lastModified: IMF }, true],
+    ['the same date in another format', { etag: null, lastModified: 'Sunday, 06-Nov-94 08:49:37 GMT' }, true],
+    ['no ETag, another date', { etag: null, lastModified: 'Mon, 07 Nov 1994 08:49:37 GMT' }, false],
+    ['nothing at all', { etag: null, lastModified: null }, false],
+  ])('%s', (_, answer, expected) => {
+    expect(provesSame(strong, answer)).toBe(expected);
+  });
+
+  it('a weak ETag proves nothing by itself', () => {
+    expect(provesSame({ etag: 'W/"a"', lastModified: null }, { etag: 'W/"a"', lastModified: null })).toBe(
+      false,
+    );
+    expect(canProveSame({ etag: 'W/"a"', lastModified: null })).toBe(false);
+    expect(canProveSame({ etag: null, lastModified: IMF })).toBe(true);
+    expect(canProveSame({ etag: '"a"', lastModified: null })).toBe(true);
+    expect(canProveSame({ etag: null, lastModified: null })).toBe(false);
   });
 });
