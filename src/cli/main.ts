@@ -104,6 +104,10 @@ async function runDownload(command: Extract<Command, { kind: 'download' }>): Pro
       return 130;
     }
     process.stderr.write(`accel: ${describe(error)}\n`);
+    // Matched by code, as errors are everywhere: what was downloaded is on disk, listed in the resume record.
+    if ((error as { code?: unknown }).code === 'LINK_EXPIRED') {
+      process.stderr.write('accel: what was downloaded is kept; run the same command again to resume\n');
+    }
     return 1;
   } finally {
     process.off('SIGINT', interrupt);
@@ -131,7 +135,9 @@ function describeNotice(notice: DownloadNotice): string {
     case 'single-stream':
       return `using one connection: ${notice.reason}`;
     case 'connections-lowered':
-      return `server answered ${notice.status}: using ${notice.connections} connection(s)`;
+      return notice.status === 0
+        ? `the server refused a connection: using ${notice.connections} connection(s)`
+        : `server answered ${notice.status}: using ${notice.connections} connection(s)`;
     case 'retrying':
       return `retrying in ${(notice.delayMs / 1000).toFixed(1)} s (attempt ${notice.attempt}): ${notice.error}`;
     default: {

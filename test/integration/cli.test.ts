@@ -5,19 +5,23 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createLinkServer, type LinkServer } from '../helpers/link-server';
 import { MIB } from '../helpers/run-engine';
 import { correctServer, patternSource, type RangeServer, sha256Of, throttledServer } from '../server';
 
 const BIN = join(import.meta.dirname, '../../bin/accel.js');
 let dir = '';
 let server: RangeServer | null = null;
+let links: LinkServer | null = null;
 
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'accel-cli-'));
 });
 afterEach(async () => {
   await server?.close();
+  await links?.close();
   server = null;
+  links = null;
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -158,6 +162,44 @@ describe('accel CLI', () => {
     const run = await accel(['ftp://example.invalid/x', '-n', '0']).done;
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('usage:');
+  });
+
+  it('lands a single-use link exactly over the one stream that works', async () => {
+    const source = patternSource(8 * MIB, 38);
+    server = await correctServer(source, { singleUse: { status: 403 }, bytesPerSecond: 16 * MIB });
+    const out = join(dir, 'once.bin');
+    const run = await accel([server.url, '-n', '4', '-o', out]).done;
+    expect(run.code).toBe(0);
+    expect(await fileSha(out)).toBe(await sha256Of(source));
+    const gets = server.requests.filter((r) => r.method === 'GET');
+    // The first request carried the whole file; every one after it was refused.
+    expect(gets[0]?.status).toBe(206);
+    expect(gets.length).toBeGreaterThanOrEqual(2);
+    expect(gets.slice(1).every((r) => r.status === 403)).toBe(true);
+    expect(run.stderr).toContain('server answered 403: using 1 connection(s)');
+  });
+
+  it('says so when the link expired and the site gave no fresh one, keeping what it has for a rerun', async () => {
+    const source = patternSource(6 * MIB, 39);
+    server = await correctServer(source, { maxRangeBytes: 512 * 1024, bytesPerSecond: 8 * MIB });
+    const files = server;
+    let renewed = false;
+    links = await createLinkServer((path, index) => {
+      if (path === '/file.bin') return index === 0 || renewed ? { redirect: '/r/1' } : { status: 403 };
+      return renewed || index < 4 ? { pass: files.url } : { status: 403 };
+    });
+    const out = join(dir, 'expired.bin');
+    const first = await accel([links.url('/file.bin'), '-n', '2', '-o', out]).done;
+    expect(first.code).toBe(1);
+    expect(first.stderr).toContain('accel: the link expired and the site gave no fresh one');
+    expect(first.stderr).toContain('run the same command again to resume');
+    expect(existsSync(`${out}.part.json`)).toBe(true);
+
+    renewed = true;
+    const second = await accel([links.url('/file.bin'), '-n', '2', '-o', out]).done;
+    expect(second.code).toBe(0);
+    expect(second.stderr).toContain('resuming');
+    expect(await fileSha(out)).toBe(await sha256Of(source));
   });
 
   it('probes as JSON', async () => {
