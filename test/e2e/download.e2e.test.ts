@@ -149,7 +149,7 @@ describe('downloads in Chromium', () => {
     expect(reply.value.jobs.some((j) => j.url === server.url)).toBe(false);
   });
 
-  it('(d) hands a server without range support back to the browser, which delivers the file once', async () => {
+  it('(d) leaves a clicked file on a server without range support to the browser (its own request, resumed), with a note', async () => {
     const source = patternSource(24 * MIB, 14);
     const server = await ignoreRangeServer(source, { path: '/no-ranges.bin' });
     servers.push(server);
@@ -160,18 +160,42 @@ describe('downloads in Chromium', () => {
     expect((await listDownloads(browser.downloadDir)).filter((f) => f.startsWith('no-ranges'))).toEqual([
       'no-ranges.bin',
     ]);
-    // The browser's cancelled request, the engine's probe, then the browser's own download.
-    expect(server.requests.map((r) => r.range)).toEqual([null, 'bytes=0-262143', null]);
+    // The browser's own request (paused, then resumed) and the take-over's one-byte probe: nothing else.
+    expect(server.requests.map((r) => r.range)).toEqual([null, 'bytes=0-0']);
     const reply = (await sendFromExtensionPage(browser, { type: 'jobs/list' })) as {
       ok: true;
-      value: { jobs: { url: string; state: { status: string } }[] };
+      value: { jobs: { url: string }[]; skipped: { url: string; reason: string }[] };
+    };
+    expect(reply.value.jobs.find((j) => j.url === server.url)).toBeUndefined();
+    expect(reply.value.skipped.find((n) => n.url === server.url)?.reason).toMatch(/byte ranges/);
+  });
+
+  it('(e) hands a link given by hand on a server without range support back to the browser, once', async () => {
+    const source = patternSource(24 * MIB, 15);
+    const server = await ignoreRangeServer(source, { path: '/handed.bin' });
+    servers.push(server);
+    const [expected, added] = await Promise.all([
+      sha256Of(source),
+      sendFromExtensionPage(browser, { type: 'job/add-link', url: server.url }),
+    ]);
+    expect(added).toMatchObject({ ok: true });
+    const path = await waitForFile(browser.downloadDir, 'handed.bin', source.size);
+    expect(await sha256File(path)).toBe(expected);
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await listDownloads(browser.downloadDir)).filter((f) => f.startsWith('handed'))).toEqual([
+      'handed.bin',
+    ]);
+    // The engine's probe, then the browser's own download of the link.
+    expect(server.requests.map((r) => r.range)).toEqual(['bytes=0-262143', null]);
+    const reply = (await sendFromExtensionPage(browser, { type: 'jobs/list' })) as {
+      ok: true;
+      value: { jobs: { id: string; url: string; state: { status: string } }[] };
     };
     const job = reply.value.jobs.find((j) => j.url === server.url);
     expect(job?.state.status).toBe('handed-to-browser');
     // The browser's download id is kept: a worker restart must not hand the job back a second time.
-    const id = (job as { id: string } | undefined)?.id ?? '';
     await expect
-      .poll(async () => (await readStore(browser)).jobs[id]?.handOff)
+      .poll(async () => (await readStore(browser)).jobs[job?.id ?? '']?.handOff)
       .toEqual({ downloadId: expect.any(Number), tries: 1 });
   });
 });
