@@ -79,6 +79,8 @@ describe('interception decision', () => {
     expect(nameFromUrl('https://x.example/')).toBe('x.example');
     expect(nameFromUrl('https://x.example/a%2F..%2F..%2Fetc%2Fpasswd')).not.toMatch(/[/\\]/);
     expect(nameFromUrl('https://x.example/CON')).not.toBe('CON');
-    expect(nameFromUrl('https://x.example/%00evil%0A.txt')).not.toMatch(/[\x00-\x1f]/);
+    expect([...nameFromUrl('https://x.example/%00evil%0A.txt')].every((c) => c.charCodeAt(0) >= 32)).toBe(
+      true,
+    );
   });
 });
