@@ -55,7 +55,7 @@ it('a download larger than the quota pauses before fetching, and completes once 
   const job = popup.locator('.job', { hasText: 'too-big.bin' });
   await job.locator('.state.paused').waitFor();
   expect(await job.locator('.note').textContent()).toMatch(
-    /not enough storage space: 32\.0 MiB still to fetch/,
+    /not enough storage space: 64\.0 MiB needed \(the rest of the file and its saved copy\)/,
   );
   expect(rangedBytes(server)).toBe(0); // checked before the first request: the browser said how large it is
   expect((await readStore(browser)).pieces).toEqual([]);
