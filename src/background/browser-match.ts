@@ -1,4 +1,6 @@
 import { parseContentRange } from '../engine/content-range';
+import type { HttpResponse } from '../engine/types';
+import { createFetcher } from '../net/fetcher';
 import { addRefererRule, removeRefererRule } from './referer';
 
 /**
@@ -17,12 +19,8 @@ export interface BrowserFile {
   mime?: string | undefined;
 }
 
-/** The probe's answer, as far as the comparison needs it (a fetch Response fits). */
-export interface ProbeAnswer {
-  status: number;
-  type?: string;
-  headers: { get(name: string): string | null };
-}
+/** The probe's answer, as far as the comparison needs it (the fetcher's HttpResponse). */
+export type ProbeAnswer = Pick<HttpResponse, 'status' | 'headers' | 'redirect'>;
 
 /** Types that say nothing about the content: any of them is compatible with any other type. */
 const GENERIC_TYPES = new Set([
@@ -37,8 +35,7 @@ const GENERIC_TYPES = new Set([
 ]);
 
 export function compareProbe(file: BrowserFile, answer: ProbeAnswer): Match {
-  if (answer.type === 'opaqueredirect' || (answer.status >= 300 && answer.status < 400))
-    return different('the site sends the accelerator’s requests elsewhere');
+  if (answer.redirect) return different('the site sends the accelerator’s requests elsewhere');
   if (answer.status === 200) return different('the site does not serve byte ranges');
   if (answer.status !== 206)
     return different(`the site refused the accelerator’s request (HTTP ${answer.status})`);
@@ -70,20 +67,19 @@ function different(reason: string): Match {
 /** How long the probe may take before the download is left to the browser. */
 export const PROBE_TIMEOUT_MS = 4_000;
 
-/** Sends the probe (cookies included, no cache, no redirects followed) and compares its answer. */
+/** Sends the probe through the one fetcher (cookies included, no cache, no redirect followed) and compares. */
 export async function probeBrowserFile(
   file: BrowserFile,
   fetchImpl: typeof fetch = globalThis.fetch.bind(globalThis),
   timeoutMs = PROBE_TIMEOUT_MS,
 ): Promise<Match> {
-  let response: Response;
+  let response: HttpResponse;
   try {
-    response = await fetchImpl(file.url, {
+    response = await createFetcher(fetchImpl)({
+      url: file.url,
       headers: { Range: 'bytes=0-0' },
-      cache: 'no-store',
-      credentials: 'include',
-      redirect: 'manual',
       signal: AbortSignal.timeout(timeoutMs),
+      redirect: 'manual',
     });
   } catch (error) {
     const timedOut = error instanceof DOMException && error.name === 'TimeoutError';
