@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type Serv
 import type { AddressInfo, Socket } from 'node:net';
 import { sendBody } from './body';
 import { defaultValidators, type Validators } from './http-rules';
+import { logRequest } from './request-log';
 import { type FileState, planResponse } from './respond';
 import type { FileSource } from './sources';
 import { Pacer } from './throttle';
@@ -49,14 +50,8 @@ export async function createRangeServer(options: ServerOptions): Promise<RangeSe
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const connection = connectionOf.get(req.socket);
-    const record = recordOf(req, nextRequestId++, connection?.id ?? -1);
-    requests.push(record);
-    const closed = new AbortController();
-    res.on('close', () => {
-      record.endedAtMs = performance.now();
-      record.aborted = !res.writableFinished;
-      closed.abort();
-    });
+    const ids = { id: nextRequestId++, connectionId: connection?.id ?? -1 };
+    const { record, closed } = logRequest(requests, req, res, ids);
     const answer = (status: number, headers: OutgoingHttpHeaders = {}): void => {
       record.status = status;
       res.writeHead(status, { 'content-length': 0, ...headers }).end();
@@ -112,7 +107,7 @@ export async function createRangeServer(options: ServerOptions): Promise<RangeSe
       burstBytes: (connection?.pacer?.bytesPerSecond ?? 0) * (options.responseBurstSeconds ?? 0),
       gzip: plan.headers['content-encoding'] === 'gzip',
       cutAfterBytes: drop && getIndex < drop.firstRequests ? drop.afterBytes : null,
-      signal: closed.signal,
+      signal: closed,
       onBytes: (bytes) => {
         record.bytesSent += bytes;
         counters.bytesSent += bytes;
@@ -170,24 +165,6 @@ function validatorsFor(version: number, source: FileSource, explicit: SetSourceO
   return {
     etag: explicit.etag === undefined ? defaults.etag : explicit.etag,
     lastModified: explicit.lastModified === undefined ? defaults.lastModified : explicit.lastModified,
-  };
-}
-
-function recordOf(req: IncomingMessage, id: number, connectionId: number): RequestRecord {
-  return {
-    id,
-    connectionId,
-    method: req.method ?? '',
-    path: new URL(req.url ?? '/', 'http://127.0.0.1').pathname,
-    search: new URL(req.url ?? '/', 'http://127.0.0.1').search,
-    range: req.headers.range ?? null,
-    ifRange: firstValue(req.headers['if-range']) ?? null,
-    headers: req.headers,
-    status: 0,
-    bytesSent: 0,
-    startedAtMs: performance.now(),
-    endedAtMs: null,
-    aborted: false,
   };
 }
 

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type Serv
 import type { AddressInfo, Socket } from 'node:net';
 import { sendBody } from '../body';
 import { defaultValidators } from '../http-rules';
+import { logRequest } from '../request-log';
 import { type FileState, planResponse } from '../respond';
 import type { FileSource } from '../sources';
 import { Pacer } from '../throttle';
@@ -67,15 +68,9 @@ export async function startSite(handle: SiteHandler, options: SiteServerOptions 
 
   const server = createServer((req, res) => {
     const connection = pacers.get(req.socket);
-    const record = recordOf(req, requests.length, connection?.id ?? -1);
-    requests.push(record);
-    const closed = new AbortController();
-    res.on('close', () => {
-      record.endedAtMs = performance.now();
-      record.aborted = !res.writableFinished;
-      closed.abort();
-    });
-    const exchange = exchangeOf(req, res, record, connection?.pacer ?? null, closed.signal);
+    const ids = { id: requests.length, connectionId: connection?.id ?? -1 };
+    const { record, closed } = logRequest(requests, req, res, ids);
+    const exchange = exchangeOf(req, res, record, connection?.pacer ?? null, closed);
     Promise.resolve(handle(exchange)).catch((error: unknown) => res.destroy(error as Error));
   });
   server.on('connection', (socket: Socket) => {
@@ -158,25 +153,5 @@ function exchangeOf(
         },
       });
     },
-  };
-}
-
-function recordOf(req: IncomingMessage, id: number, connectionId: number): RequestRecord {
-  const url = new URL(req.url ?? '/', 'http://site.invalid');
-  const ifRange = req.headers['if-range'];
-  return {
-    id,
-    connectionId,
-    method: req.method ?? '',
-    path: url.pathname,
-    search: url.search,
-    range: req.headers.range ?? null,
-    ifRange: (Array.isArray(ifRange) ? ifRange[0] : ifRange) ?? null,
-    headers: req.headers,
-    status: 0,
-    bytesSent: 0,
-    startedAtMs: performance.now(),
-    endedAtMs: null,
-    aborted: false,
   };
 }
