@@ -1,14 +1,17 @@
 import { parseContentRange } from '../engine/content-range';
 import type { HttpResponse } from '../engine/types';
+import { sameResource } from '../engine/validators';
 import { createFetcher } from '../net/fetcher';
+import type { ResponseValidators } from './browser-responses';
 import { addRefererRule, removeRefererRule } from './referer';
 
 /**
  * Whether the extension can fetch the very file the browser is downloading (DESIGN "Taking over"): one
  * `Range: bytes=0-0` request to the URL the browser resolved, never following a redirect (the browser did not
  * go there), answered within a short bound. Only a 206 from that URL, of the browser's size, of a compatible
- * type and without content coding is the same file; anything else leaves the download to the browser, and
- * the reason says why in the popup.
+ * type, of the same ETag and Last-Modified where the browser's response carried them (browser-responses.ts),
+ * and without content coding is the same file; anything else leaves the download to the browser, and the
+ * reason says why in the popup.
  */
 export type Match = { same: true } | { same: false; reason: string };
 
@@ -17,6 +20,8 @@ export interface BrowserFile {
   url: string;
   sizeBytes: number;
   mime?: string | undefined;
+  /** The validators of the browser's own response, when webRequest reported them. */
+  validators?: ResponseValidators | null | undefined;
 }
 
 /** The probe's answer, as far as the comparison needs it (the fetcher's HttpResponse). */
@@ -53,6 +58,15 @@ export function compareProbe(file: BrowserFile, answer: ProbeAnswer): Match {
   const theirs = essence(file.mime ?? '');
   if (!GENERIC_TYPES.has(ours) && !GENERIC_TYPES.has(theirs) && ours !== theirs)
     return different(`the site answers ranged requests with another type (${ours}, not ${theirs})`);
+  if (file.validators) {
+    const probed = {
+      size: range.total,
+      etag: answer.headers.get('etag'),
+      lastModified: answer.headers.get('last-modified'),
+    };
+    if (!sameResource({ size: file.sizeBytes, ...file.validators }, probed).same)
+      return different('the site answers ranged requests with another version of the file');
+  }
   return { same: true };
 }
 

@@ -6,6 +6,7 @@ import { listen } from '../shared/messenger';
 import { isOwnSender, SNAPSHOT_PORT, WORKER_MESSAGES } from '../shared/protocol';
 import { openStore } from '../store/schema';
 import { probeFromPage } from './browser-match';
+import { ResponseLog } from './browser-responses';
 import { handleCommand } from './commands';
 import { createMenu, onMenuClicked } from './context-menu';
 import { heldDownloads, resumeHeld } from './held-downloads';
@@ -19,6 +20,7 @@ import { takeOver } from './take-over';
 import { Traffic } from './traffic';
 
 const keepAlive = new KeepAlive();
+const responses = new ResponseLog();
 const traffic = new Traffic();
 const applied = getSettings().then((settings) => traffic.apply(settings));
 const hub = new SnapshotHub(async () => buildSnapshot(await db, (await services).live));
@@ -61,6 +63,20 @@ globalThis.addEventListener('fetch', (e) => {
   event.respondWith(services.then((manager) => manager.respondToSave(event.request)));
 });
 
+// The validators of the browser's own responses, for the take-over to compare with its probe's: a download's
+// headers arrive here just before its onCreated (docs/platform.md, "Taking over a download").
+chrome.webRequest.onHeadersReceived.addListener(
+  (details) => {
+    responses.record(details);
+    return undefined;
+  },
+  {
+    urls: ['http://*/*', 'https://*/*'],
+    types: ['main_frame', 'sub_frame', 'other'],
+  },
+  ['responseHeaders'],
+);
+
 // A save URL's download is the saver's; any other may be taken over (take-over.ts).
 chrome.downloads.onCreated.addListener(async (item) => {
   if (isSaveUrl(item.url)) return (await services).onSaveCreated(item);
@@ -68,6 +84,7 @@ chrome.downloads.onCreated.addListener(async (item) => {
     settings: getSettings,
     browser: heldDownloads,
     probe: probeFromPage,
+    validators: (url) => responses.find(url),
     adopt: async (link) => (await services).adopt(link),
     add: async (job) => (await services).add(job),
     rename: async (id, name) => (await services).rename(id, name),

@@ -1,6 +1,7 @@
 import type { Settings } from '../shared/settings';
 import type { JobId } from '../store/schema';
 import type { BrowserFile, Match } from './browser-match';
+import type { ResponseValidators } from './browser-responses';
 import type { ChosenName } from './chosen-name';
 import { type CreatedDownload, decide, nameFromUrl } from './intercept';
 import type { NewJob } from './job-records';
@@ -29,6 +30,8 @@ export interface TakeOverDeps {
   browser: HeldDownload;
   /** Whether the extension gets the same file from `file.url` (browser-match.ts), Referer as the page's. */
   probe: (file: BrowserFile, pageUrl: string | null) => Promise<Match>;
+  /** The ETag and Last-Modified of the browser's own response from a URL, if webRequest reported them. */
+  validators: (url: string) => ResponseValidators | null;
   /** A job paused on an expired link, of this link and size, continues from its pieces (true), or none. */
   adopt: (job: { url: string; originalUrl: string; sizeBytes: number }) => Promise<boolean>;
   /** Queues the job that replaces the browser's download. */
@@ -62,7 +65,12 @@ export async function takeOver(item: NewBrowserDownload, deps: TakeOverDeps): Pr
   } catch {
     return; // already finished or gone: nothing to take over
   }
-  const file = { url: decision.url, sizeBytes: decision.sizeBytes, mime: item.mime };
+  const file = {
+    url: decision.url,
+    sizeBytes: decision.sizeBytes,
+    mime: item.mime,
+    validators: deps.validators(decision.url),
+  };
   const match = await deps.probe(file, item.referrer || null);
   if (!match.same) {
     await browser.resume(item.id);

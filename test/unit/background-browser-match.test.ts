@@ -54,6 +54,26 @@ describe('comparing the probe with the browser’s download', () => {
   });
 });
 
+describe('comparing the probe with the browser’s own response', () => {
+  const withEtag = { ...file, validators: { etag: '"v1"', lastModified: 'Tue, 01 Dec 2026 10:00:00 GMT' } };
+
+  it('takes the same ETag and Last-Modified, or a probe that carries none of them', () => {
+    const same = { ...partial, etag: '"v1"', 'last-modified': 'Tue, 01 Dec 2026 10:00:00 GMT' };
+    expect(compareProbe(withEtag, answer(206, same))).toEqual({ same: true });
+    expect(compareProbe(withEtag, answer(206, partial))).toEqual({ same: true });
+    // Weak and strong forms of one tag name the same version.
+    expect(compareProbe(withEtag, answer(206, { ...partial, etag: 'W/"v1"' }))).toEqual({ same: true });
+  });
+
+  it.each<[string, Record<string, string>]>([
+    ['another ETag', { etag: '"v2"' }],
+    ['another Last-Modified', { 'last-modified': 'Wed, 02 Dec 2026 10:00:00 GMT' }],
+  ])('leaves it to the browser on %s of the same size', (_name, headers) => {
+    const match = compareProbe(withEtag, answer(206, { ...partial, ...headers }));
+    expect(match).toEqual({ same: false, reason: expect.stringMatching(/another version/) });
+  });
+});
+
 describe('the probe request', () => {
   let server: Server;
   let origin: string;

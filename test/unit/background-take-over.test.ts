@@ -30,6 +30,7 @@ let skipNotices: number;
 let match: Match;
 let name: ChosenName;
 let adoptable: boolean;
+const browserValidators = { etag: '"v1"', lastModified: null };
 
 beforeEach(() => {
   installFakeChrome();
@@ -59,6 +60,7 @@ function created(item: NewBrowserDownload, settings = DEFAULT_SETTINGS): Promise
       probed.push({ file, pageUrl });
       return match;
     },
+    validators: (url) => (url === big.finalUrl ? browserValidators : null),
     adopt: async (link) => {
       log.push(`adopt ${link.originalUrl}`);
       return adoptable;
@@ -88,7 +90,13 @@ describe('taking over a browser download', () => {
     ]);
     expect(probed).toEqual([
       {
-        file: { url: 'https://cdn.example/a.iso', sizeBytes: 64 * MIB, mime: 'application/x-iso9660-image' },
+        file: {
+          url: 'https://cdn.example/a.iso',
+          sizeBytes: 64 * MIB,
+          mime: 'application/x-iso9660-image',
+          // What the browser's response from the resolved URL said, for the probe to compare.
+          validators: browserValidators,
+        },
         pageUrl: 'https://files.example/page',
       },
     ]);
