@@ -6,14 +6,17 @@ import type { ResponseValidators } from './browser-responses';
 import { addRefererRule, removeRefererRule } from './referer';
 
 /**
- * Whether the extension can fetch the very file the browser is downloading (DESIGN "Taking over"): one
- * `Range: bytes=0-0` request to the URL the browser resolved, never following a redirect (the browser did not
- * go there), answered within a short bound. Only a 206 from that URL, of the browser's size, of a compatible
- * type, of the same ETag and Last-Modified where the browser's response carried them (browser-responses.ts),
- * and without content coding is the same file; anything else leaves the download to the browser, and the
- * reason says why in the popup.
+ * Whether the extension can fetch the very file the browser is downloading, faster (DESIGN "Taking over"): one
+ * ranged request to the URL the browser resolved, never following a redirect (the browser did not go there),
+ * answered within a short bound. Only a 206 from that URL, of the browser's size, of a compatible type, of the
+ * same ETag and Last-Modified where the browser's response carried them (browser-responses.ts), and without
+ * content coding is the same file. Its body, read for a moment, tells how fast one connection is: a site that
+ * already sends one connection faster than the extension's own path stores and saves gains nothing from
+ * parallel ranges, and is left to the browser too. The reason says why in the popup.
  */
-export type Match = { same: true } | { same: false; reason: string };
+export type Match =
+  /** `bytesPerSecond`: how fast the probe's one connection kept up, when its body could be timed. */
+  { same: true; bytesPerSecond?: number } | { same: false; reason: string };
 
 /** What the browser knows of its download (a downloads.DownloadItem's fields). */
 export interface BrowserFile {
@@ -80,18 +83,45 @@ function different(reason: string): Match {
 
 /** How long the probe may take before the download is left to the browser. */
 export const PROBE_TIMEOUT_MS = 4_000;
+/** The probe asks for this much of the file's start: enough to time one connection, little to waste. */
+export const PROBE_BYTES = 32 * 1024 * 1024;
+/**
+ * The probe's body is read for at most PROBE_READ_MS after its headers, and timed after its first
+ * PROBE_BURST_MS only: a rate-limited server may send its first second's worth at once (nginx's limit_rate
+ * does), which says nothing about the rate it keeps.
+ */
+export const PROBE_READ_MS = 150;
+export const PROBE_BURST_MS = 50;
+/**
+ * One connection at least this fast already outruns what the extension sustains from network to saved file on
+ * a small machine (README "Benchmarks": the unthrottled rows); parallel ranges would only slow it down.
+ */
+export const FAST_SINGLE_CONNECTION = 64 * 1024 * 1024;
+
+export interface ProbeOptions {
+  /**
+   * Time one connection on the file's first PROBE_BYTES (true), or ask for one byte only (false: the answer
+   * cannot change the decision, for example under a speed limit of the user's).
+   */
+  time?: boolean;
+  timeoutMs?: number;
+  fetchImpl?: typeof fetch;
+}
 
 /** Sends the probe through the one fetcher (cookies included, no cache, no redirect followed) and compares. */
 export async function probeBrowserFile(
   file: BrowserFile,
-  fetchImpl: typeof fetch = globalThis.fetch.bind(globalThis),
-  timeoutMs = PROBE_TIMEOUT_MS,
+  {
+    time = true,
+    timeoutMs = PROBE_TIMEOUT_MS,
+    fetchImpl = globalThis.fetch.bind(globalThis),
+  }: ProbeOptions = {},
 ): Promise<Match> {
   let response: HttpResponse;
   try {
     response = await createFetcher(fetchImpl)({
       url: file.url,
-      headers: { Range: 'bytes=0-0' },
+      headers: { Range: `bytes=0-${time ? PROBE_BYTES - 1 : 0}` },
       signal: AbortSignal.timeout(timeoutMs),
       redirect: 'manual',
     });
@@ -101,16 +131,72 @@ export async function probeBrowserFile(
       timedOut ? 'the site did not answer the accelerator in time' : 'the site could not be reached',
     );
   }
-  response.body?.cancel().catch(() => {});
-  return compareProbe(file, response);
+  const match = compareProbe(file, response);
+  if (!match.same || !response.body || !time) {
+    response.body?.cancel().catch(() => {});
+    return match;
+  }
+  return { same: true, bytesPerSecond: await readRate(response.body) };
+}
+
+/** Whether a speed limit of the user's holds downloads below a fast connection: only the extension keeps it. */
+export function limitHolds(limits: readonly number[]): boolean {
+  return limits.some((limit) => limit > 0 && limit < FAST_SINGLE_CONNECTION);
+}
+
+/** Why one connection is fast enough to leave the download to the browser (it outruns the extension's path), or null. */
+export function fastAlone(match: Match): string | null {
+  if (!match.same || match.bytesPerSecond === undefined) return null;
+  if (match.bytesPerSecond < FAST_SINGLE_CONNECTION) return null;
+  const mib = Math.round(match.bytesPerSecond / (1024 * 1024));
+  return `one connection is already fast (${mib} MiB/s): parallel ranges would not help`;
+}
+
+/**
+ * Bytes per second `body` keeps up after its first `burstMs`, over at most `windowMs` from now; a body that
+ * ends within its burst counts at its whole rate. Then it lets the body go.
+ */
+export async function readRate(
+  body: ReadableStream<Uint8Array>,
+  windowMs = PROBE_READ_MS,
+  burstMs = PROBE_BURST_MS,
+  now: () => number = () => performance.now(),
+): Promise<number> {
+  const reader = body.getReader();
+  const started = now();
+  const timer = setTimeout(() => void reader.cancel().catch(() => {}), windowMs);
+  let total = 0;
+  let afterBurst = 0;
+  let ended = started;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      ended = now();
+      if (done) break;
+      total += value.byteLength;
+      if (ended - started > burstMs) afterBurst += value.byteLength;
+    }
+  } catch {
+    // A body that fails while timed: what came so far is what it showed.
+  } finally {
+    clearTimeout(timer);
+    void reader.cancel().catch(() => {});
+  }
+  const elapsed = ended - started;
+  if (elapsed <= burstMs) return total / (Math.max(elapsed, 1) / 1000);
+  return afterBurst / ((elapsed - burstMs) / 1000);
 }
 
 /** The probe with the Referer the browser sent for the page (a session rule for the probe's URL only). */
-export async function probeFromPage(file: BrowserFile, pageUrl: string | null): Promise<Match> {
+export async function probeFromPage(
+  file: BrowserFile,
+  pageUrl: string | null,
+  time: boolean,
+): Promise<Match> {
   const key = `probe-${crypto.randomUUID()}`;
   await addRefererRule(key, [file.url], pageUrl).catch(() => {});
   try {
-    return await probeBrowserFile(file);
+    return await probeBrowserFile(file, { time });
   } finally {
     await removeRefererRule(key);
   }

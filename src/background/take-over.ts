@@ -1,6 +1,6 @@
 import type { Settings } from '../shared/settings';
 import type { JobId } from '../store/schema';
-import type { BrowserFile, Match } from './browser-match';
+import { type BrowserFile, fastAlone, limitHolds, type Match } from './browser-match';
 import type { ResponseValidators } from './browser-responses';
 import type { ChosenName } from './chosen-name';
 import { type CreatedDownload, decide, nameFromUrl } from './intercept';
@@ -28,8 +28,11 @@ export interface HeldDownload {
 export interface TakeOverDeps {
   settings: () => Promise<Settings>;
   browser: HeldDownload;
-  /** Whether the extension gets the same file from `file.url` (browser-match.ts), Referer as the page's. */
-  probe: (file: BrowserFile, pageUrl: string | null) => Promise<Match>;
+  /**
+   * Whether the extension gets the same file from `file.url` (browser-match.ts), Referer as the page's; `time`:
+   * and how fast one connection brings it.
+   */
+  probe: (file: BrowserFile, pageUrl: string | null, time: boolean) => Promise<Match>;
   /** The ETag and Last-Modified of the browser's own response from a URL, if webRequest reported them. */
   validators: (url: string) => ResponseValidators | null;
   /** A job paused on an expired link, of this link and size, continues from its pieces (true), or none. */
@@ -50,11 +53,14 @@ export interface TakeOverDeps {
  * resolved URL, of the browser's size and type) is taken over (its job queued, named as the browser names
  * it, and the browser's download cancelled and erased); anything else resumes the browser's download, which
  * continues its own response untouched, and the popup says why. A POST, a single-use link or a site that
- * answers ranged requests with something else therefore still completes, in the browser.
+ * answers ranged requests with something else therefore still completes, in the browser; and a site whose one
+ * connection already outruns the extension's own path (the probe times it) is left to the browser as well,
+ * the faster way (README "Benchmarks", the unthrottled rows).
  */
 export async function takeOver(item: NewBrowserDownload, deps: TakeOverDeps): Promise<void> {
   if (isOwnDownload(item.url, item.finalUrl)) return;
-  const decision = decide(item, await deps.settings());
+  const settings = await deps.settings();
+  const decision = decide(item, settings);
   if (!decision.take) {
     if (decision.reason) await skip(item, decision.reason, deps);
     return;
@@ -71,13 +77,15 @@ export async function takeOver(item: NewBrowserDownload, deps: TakeOverDeps): Pr
     mime: item.mime,
     validators: deps.validators(decision.url),
   };
-  const match = await deps.probe(file, item.referrer || null);
-  if (!match.same) {
-    await browser.resume(item.id);
-    return skip(item, match.reason, deps);
-  }
+  // Under a speed limit of the user's only the extension can keep, even a fast site is taken over.
+  const limited = limitHolds([settings.overallLimitBytesPerSecond, settings.perDownloadLimitBytesPerSecond]);
+  const match = await deps.probe(file, item.referrer || null, !limited);
+  if (!match.same) return leave(item, match.reason, deps);
   const job = { url: decision.url, originalUrl: decision.originalUrl, sizeBytes: decision.sizeBytes };
+  // A job holding pieces of this file goes on from them, however fast the site.
   if (await deps.adopt(job)) return browser.cancelAndErase(item.id);
+  const fast = fastAlone(match);
+  if (fast !== null) return leave(item, fast, deps);
   const id = await deps.add({
     ...job,
     referrer: item.referrer || null,
@@ -88,6 +96,12 @@ export async function takeOver(item: NewBrowserDownload, deps: TakeOverDeps): Pr
   if (name.kind === 'ended') return deps.cancel(id);
   if (name.kind === 'named') await deps.rename(id, name.name);
   await browser.cancelAndErase(item.id);
+}
+
+/** The browser's download goes on, its own response: the browser does the download. */
+async function leave(item: NewBrowserDownload, reason: string, deps: TakeOverDeps): Promise<void> {
+  await deps.browser.resume(item.id);
+  return skip(item, reason, deps);
 }
 
 async function skip(item: NewBrowserDownload, reason: string, deps: TakeOverDeps): Promise<void> {

@@ -7,15 +7,18 @@
  * (8 MiB/s per connection), BENCH_MEMORY_MIB (1024; 0 skips the large file), BENCH_RUNS (3 timed runs of the
  * first file by the extension; the median is reported).
  */
+
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { expect, it } from 'vitest';
+import { PROBE_BYTES } from '../../src/background/browser-match';
 import { patternSource, type RequestRecord, throttledServer } from '../server/index';
 import { launchBrowser, sendFromExtensionPage, type TestBrowser, waitForFile } from './browser';
 import { browserMemoryBytes, sampleMemory } from './memory';
 import { createPageServer, linkPage } from './pages';
 
 const MIB = 1024 * 1024;
+const PROBE_RANGE = `bytes=0-${PROBE_BYTES - 1}`;
 const SIZE_MIB = Number(process.env.BENCH_SIZE_MIB ?? 256);
 const CAP_MIB = Number(process.env.BENCH_CAP_MIB ?? 8);
 const MEMORY_MIB = Number(process.env.BENCH_MEMORY_MIB ?? 1024);
@@ -36,7 +39,7 @@ interface Row {
 
 /**
  * From the server's log: the browser's own request (held paused in onCreated) to the take-over's probe
- * (`Range: bytes=0-0`), and the probe to the engine's first range request: what deciding costs before the
+ * (`Range: bytes=0-` its PROBE_BYTES), and the probe to the engine's first range request: what deciding costs before the
  * engine starts. Null when the download was not taken over.
  */
 interface TakeOverTimes {
@@ -46,8 +49,8 @@ interface TakeOverTimes {
 
 function takeOverTimes(requests: readonly RequestRecord[]): TakeOverTimes | null {
   const browser = requests.find((r) => r.range === null);
-  const probe = requests.find((r) => r.range === 'bytes=0-0');
-  const engine = requests.find((r) => r.range !== null && r.range !== 'bytes=0-0');
+  const probe = requests.find((r) => r.range === PROBE_RANGE);
+  const engine = requests.find((r) => r.range !== null && r.range !== PROBE_RANGE);
   if (!browser || !probe || !engine) return null;
   return {
     toProbeMs: probe.startedAtMs - browser.startedAtMs,

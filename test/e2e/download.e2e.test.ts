@@ -1,7 +1,9 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROBE_BYTES } from '../../src/background/browser-match';
 import {
+  correctServer,
   ignoreRangeServer,
   patternSource,
   type RangeServer,
@@ -160,14 +162,36 @@ describe('downloads in Chromium', () => {
     expect((await listDownloads(browser.downloadDir)).filter((f) => f.startsWith('no-ranges'))).toEqual([
       'no-ranges.bin',
     ]);
-    // The browser's own request (paused, then resumed) and the take-over's one-byte probe: nothing else.
-    expect(server.requests.map((r) => r.range)).toEqual([null, 'bytes=0-0']);
+    // The browser's own request (paused, then resumed) and the take-over's probe of the file's start: nothing else.
+    expect(server.requests.map((r) => r.range)).toEqual([null, `bytes=0-${PROBE_BYTES - 1}`]);
     const reply = (await sendFromExtensionPage(browser, { type: 'jobs/list' })) as {
       ok: true;
       value: { jobs: { url: string }[]; skipped: { url: string; reason: string }[] };
     };
     expect(reply.value.jobs.find((j) => j.url === server.url)).toBeUndefined();
     expect(reply.value.skipped.find((n) => n.url === server.url)?.reason).toMatch(/byte ranges/);
+  });
+
+  it('(f) leaves a clicked file to the browser when one connection already outruns the extension, with a note', async () => {
+    // Uncapped loopback: one connection brings hundreds of MiB/s, more than pieces through IndexedDB sustain.
+    const source = patternSource(160 * MIB, 16);
+    const server = await correctServer(source, { path: '/fast.bin' });
+    servers.push(server);
+    const [expected] = await Promise.all([sha256Of(source), clickLinkTo(server.url)]);
+    const path = await waitForFile(browser.downloadDir, 'fast.bin', source.size);
+    expect(await sha256File(path)).toBe(expected);
+    // The browser's own request, whole, and the take-over's probe, cut short once timed: nothing else.
+    expect(server.requests.map((r) => r.range)).toEqual([null, `bytes=0-${PROBE_BYTES - 1}`]);
+    expect(server.requests[0]?.bytesSent).toBe(source.size);
+    expect(server.requests[1]?.bytesSent).toBeLessThanOrEqual(PROBE_BYTES);
+    const reply = (await sendFromExtensionPage(browser, { type: 'jobs/list' })) as {
+      ok: true;
+      value: { jobs: { url: string }[]; skipped: { url: string; reason: string }[] };
+    };
+    expect(reply.value.jobs.find((j) => j.url === server.url)).toBeUndefined();
+    expect(reply.value.skipped.find((n) => n.url === server.url)?.reason).toMatch(
+      /one connection is already fast \(\d+ MiB\/s\)/,
+    );
   });
 
   it('(e) hands a link given by hand on a server without range support back to the browser, once', async () => {

@@ -186,7 +186,6 @@ describe('downloads from real-world sites', () => {
     expect(served(file).map((r) => [r.range, r.bytesSent])).toEqual([[null, site.sizeBytes]]);
   });
 
-  // Not yet caught: the browser's item carries no ETag, so a same-size other file passes the one-byte probe.
   it.each([
     ['another size', false],
     ['the same size (another ETag)', true],

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compareProbe, probeBrowserFile } from '../../src/background/browser-match';
+import { compareProbe, PROBE_BYTES, probeBrowserFile, readRate } from '../../src/background/browser-match';
 
 /** The take-over probe: only a 206 of the browser's file from the URL it resolved is the same file. */
 
@@ -94,8 +94,18 @@ describe('the probe request', () => {
   });
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-  it('asks for one byte and finds the same file', async () => {
-    expect(await probeBrowserFile({ ...file, url: `${origin}/file` })).toEqual({ same: true });
+  it('asks for the file’s start and finds the same file', async () => {
+    expect(await probeBrowserFile({ ...file, url: `${origin}/file` })).toEqual({
+      same: true,
+      bytesPerSecond: expect.any(Number),
+    });
+    expect(seen.at(-1)).toEqual({ url: '/file', range: `bytes=0-${PROBE_BYTES - 1}` });
+  });
+
+  it('asks for one byte when the connection need not be timed', async () => {
+    expect(await probeBrowserFile({ ...file, url: `${origin}/file` }, { time: false })).toEqual({
+      same: true,
+    });
     expect(seen.at(-1)).toEqual({ url: '/file', range: 'bytes=0-0' });
   });
 
@@ -107,7 +117,68 @@ describe('the probe request', () => {
   });
 
   it('gives up within its bound', async () => {
-    const match = await probeBrowserFile({ ...file, url: `${origin}/slow` }, fetch, 200);
+    const match = await probeBrowserFile({ ...file, url: `${origin}/slow` }, { timeoutMs: 200 });
     expect(match).toEqual({ same: false, reason: 'the site did not answer the accelerator in time' });
+  });
+});
+
+/** A body whose chunks arrive at the given times (ms on a fake clock), with the given sizes. */
+function timedBody(
+  chunks: [atMs: number, bytes: number][],
+  clock: { ms: number },
+): ReadableStream<Uint8Array> {
+  let i = 0;
+  return new ReadableStream({
+    pull(controller) {
+      const chunk = chunks[i++];
+      if (chunk === undefined) return controller.close();
+      clock.ms = chunk[0];
+      controller.enqueue(new Uint8Array(chunk[1]));
+    },
+  });
+}
+
+describe('timing one connection from the probe’s body', () => {
+  const MIB = 1024 * 1024;
+
+  it('times what comes after the first burst', async () => {
+    const clock = { ms: 0 };
+    // 8 MiB at once (a rate limiter's first second), then 1 MiB every 100 ms: 10 MiB/s kept.
+    const chunks: [number, number][] = [
+      [0, 8 * MIB],
+      [1, MIB],
+      [150, MIB],
+      [250, MIB],
+      [350, MIB],
+    ];
+    const rate = await readRate(timedBody(chunks, clock), 10_000, 50, () => clock.ms);
+    // After the first 50 ms: 3 MiB over 300 ms.
+    expect(rate).toBeCloseTo((3 * MIB) / 0.3, -3);
+  });
+
+  it('counts a body that ends within its burst at its whole rate', async () => {
+    const clock = { ms: 0 };
+    const chunks: [number, number][] = [
+      [5, 8 * MIB],
+      [10, 8 * MIB],
+      [20, 8 * MIB],
+    ];
+    const rate = await readRate(timedBody(chunks, clock), 10_000, 50, () => clock.ms);
+    expect(rate).toBeCloseTo((24 * MIB) / 0.02, -3);
+  });
+
+  it('stops reading at the end of its window', async () => {
+    let pulls = 0;
+    const endless = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        pulls++;
+        await new Promise((r) => setTimeout(r, 10));
+        controller.enqueue(new Uint8Array(1024));
+      },
+    });
+    const started = performance.now();
+    expect(await readRate(endless, 100, 20)).toBeGreaterThan(0);
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(pulls).toBeGreaterThan(1);
   });
 });

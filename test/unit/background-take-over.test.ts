@@ -55,10 +55,11 @@ function created(item: NewBrowserDownload, settings = DEFAULT_SETTINGS): Promise
         return name;
       },
     },
-    probe: async (file, pageUrl) => {
-      log.push('probe');
+    probe: async (file, pageUrl, time) => {
+      log.push(time ? 'probe' : 'probe (not timed)');
       probed.push({ file, pageUrl });
-      return match;
+      // An untimed probe reports no rate, as browser-match.ts does.
+      return time || !match.same ? match : { same: true };
     },
     validators: (url) => (url === big.finalUrl ? browserValidators : null),
     adopt: async (link) => {
@@ -124,7 +125,31 @@ describe('taking over a browser download', () => {
     ]);
   });
 
-  it('lets a paused job waiting for a fresh link adopt the new download instead of queuing another', async () => {
+  it('leaves a download to the browser when one connection already outruns the extension, and says why', async () => {
+    match = { same: true, bytesPerSecond: 200 * MIB };
+    await created(big);
+    expect(log).toEqual(['pause 3', 'probe', 'adopt https://files.example/get?id=1', 'resume 3']);
+    expect(added).toEqual([]);
+    expect((await listSkipped()).map((n) => n.reason)).toEqual([
+      'one connection is already fast (200 MiB/s): parallel ranges would not help',
+    ]);
+  });
+
+  it('takes a fast download over all the same when a speed limit of the user’s would hold it back', async () => {
+    match = { same: true, bytesPerSecond: 200 * MIB };
+    await created(big, { ...DEFAULT_SETTINGS, perDownloadLimitBytesPerSecond: 4 * MIB });
+    expect(log.slice(0, 2)).toEqual(['pause 3', 'probe (not timed)']);
+    expect(log.at(-1)).toBe('cancel+erase 3');
+    expect(added).toHaveLength(1);
+    // A slower connection is taken over with no limit at all.
+    log = [];
+    match = { same: true, bytesPerSecond: 8 * MIB };
+    await created(big);
+    expect(log.at(-1)).toBe('cancel+erase 3');
+  });
+
+  it('lets a paused job waiting for a fresh link adopt the new download, even a fast one, instead of queuing another', async () => {
+    match = { same: true, bytesPerSecond: 200 * MIB };
     adoptable = true;
     await created(big);
     expect(log).toEqual(['pause 3', 'probe', 'adopt https://files.example/get?id=1', 'cancel+erase 3']);
