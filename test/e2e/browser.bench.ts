@@ -1,67 +1,33 @@
 /**
- * Click-to-file time in Chromium on a server that caps each connection, for the extension and for the
- * browser's own download, against the ideal size / (6 x cap); plus the peak growth of the browser's total
- * memory while the download runs. Time and memory come from two downloads of the same file: reading every
- * Chromium process's memory ten times a second costs this 2-core machine enough CPU (in the process that also
- * runs the test server) to slow the download it measures. Environment: BENCH_SIZE_MIB (256), BENCH_CAP_MIB
- * (8 MiB/s per connection), BENCH_MEMORY_MIB (1024; 0 skips the large file), BENCH_RUNS (3 timed runs of the
- * first file by the extension; the median is reported).
+ * Click-to-file time in Chromium. (1) On a server that caps each connection: the extension and the browser's
+ * own download, against the ideal size / (6 x cap); plus the peak growth of the browser's total memory while the
+ * download runs. Time and memory come from two downloads of the same file: reading every Chromium process's
+ * memory ten times a second costs this 2-core machine enough CPU (in the process that also runs the test server)
+ * to slow the download it measures. (2) On a real nginx without a rate limit, over HTTP/1.1 and over TLS with
+ * HTTP/2: the browser alone and with the extension, turn about, in one browser. Environment: BENCH_SIZE_MIB
+ * (256), BENCH_CAP_MIB (8 MiB/s per connection), BENCH_MEMORY_MIB (1024; 0 skips the large file), BENCH_RUNS (3
+ * timed runs; the median is reported), BENCH_CAPPED and BENCH_FAST (1; 0 skips the capped or the nginx rows).
  */
-
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { expect, it } from 'vitest';
-import { PROBE_BYTES } from '../../src/background/browser-match';
-import { patternSource, type RequestRecord, throttledServer } from '../server/index';
+import { patternSource, throttledServer } from '../server/index';
+import { fastCases } from './bench-fast';
+import { cappedTable, fastTable, median, type Row, type TakeOverTimes, takeOverTimes } from './bench-rows';
 import { launchBrowser, sendFromExtensionPage, type TestBrowser, waitForFile } from './browser';
 import { browserMemoryBytes, sampleMemory } from './memory';
+import { nginxInstalled } from './nginx-files';
 import { createPageServer, linkPage } from './pages';
 
 const MIB = 1024 * 1024;
-const PROBE_RANGE = `bytes=0-${PROBE_BYTES - 1}`;
 const SIZE_MIB = Number(process.env.BENCH_SIZE_MIB ?? 256);
 const CAP_MIB = Number(process.env.BENCH_CAP_MIB ?? 8);
 const MEMORY_MIB = Number(process.env.BENCH_MEMORY_MIB ?? 1024);
 const CONNECTIONS = 6;
 /** Timed downloads of the 256 MiB file by the extension: the table shows their median and range. */
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-
-interface Row {
-  run: string;
-  sizeMiB: number;
-  /** Median click-to-file time, and every run's. */
-  seconds: number;
-  runs: number[];
-  memoryGrowthMiB: number | null;
-  /** Median take-over timings of the runs (extension only); see `takeOverTimes`. */
-  takeOver: TakeOverTimes | null;
-}
-
-/**
- * From the server's log: the browser's own request (held paused in onCreated) to the take-over's probe
- * (`Range: bytes=0-` its PROBE_BYTES), and the probe to the engine's first range request: what deciding costs before the
- * engine starts. Null when the download was not taken over.
- */
-interface TakeOverTimes {
-  toProbeMs: number;
-  probeToEngineMs: number;
-}
-
-function takeOverTimes(requests: readonly RequestRecord[]): TakeOverTimes | null {
-  const browser = requests.find((r) => r.range === null);
-  const probe = requests.find((r) => r.range === PROBE_RANGE);
-  const engine = requests.find((r) => r.range !== null && r.range !== PROBE_RANGE);
-  if (!browser || !probe || !engine) return null;
-  return {
-    toProbeMs: probe.startedAtMs - browser.startedAtMs,
-    probeToEngineMs: engine.startedAtMs - probe.startedAtMs,
-  };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
-}
+const FAST = process.env.BENCH_FAST !== '0';
+const CAPPED = process.env.BENCH_CAPPED !== '0';
 
 /** One download, timed, or (with `memory`) sampled for the browser's memory. */
 async function download(
@@ -136,7 +102,8 @@ async function launched(): Promise<TestBrowser> {
   return browser;
 }
 
-it('benchmarks the extension against the browser in Chromium', async () => {
+/** The capped rows: the extension (timed runs of the first file, one of the large), the browser alone, the ideal. */
+async function cappedRows(): Promise<Row[]> {
   const rows: Row[] = [];
   const accelerated = await launched();
   try {
@@ -174,28 +141,22 @@ it('benchmarks the extension against the browser in Chromium', async () => {
     takeOver: null,
   });
 
-  const ideal = CONNECTIONS * CAP_MIB;
-  const lines = [
-    `Chromium, loopback server capped at ${CAP_MIB} MiB/s per connection (ideal ${ideal} MiB/s with ${CONNECTIONS} connections)`,
-    '',
-    '| run | file | click to file | runs | throughput | of 6 x cap | peak memory growth | take-over: request → probe → engine |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-    ...rows.map((r) => {
-      const rate = r.sizeMiB / r.seconds;
-      const memory = r.memoryGrowthMiB === null ? '' : `${r.memoryGrowthMiB.toFixed(0)} MiB`;
-      const spread =
-        r.runs.length > 1
-          ? `${r.runs.length}: ${Math.min(...r.runs).toFixed(2)}-${Math.max(...r.runs).toFixed(2)} s`
-          : r.runs.length === 1
-            ? '1'
-            : '';
-      const takeOver = r.takeOver
-        ? `${r.takeOver.toProbeMs.toFixed(0)} ms + ${r.takeOver.probeToEngineMs.toFixed(0)} ms`
-        : '';
-      return `| ${r.run} | ${r.sizeMiB} MiB | ${r.seconds.toFixed(2)} s | ${spread} | ${rate.toFixed(1)} MiB/s | ${((rate / ideal) * 100).toFixed(1)} % | ${memory} | ${takeOver} |`;
-    }),
-  ];
-  const table = lines.join('\n');
+  return rows;
+}
+
+it('benchmarks the extension against the browser in Chromium', { timeout: 3_600_000 }, async () => {
+  const tables: string[] = [];
+  if (CAPPED) tables.push(cappedTable(await cappedRows(), CAP_MIB, CONNECTIONS));
+  if (FAST && nginxInstalled())
+    tables.push(
+      fastTable(
+        await fastCases(
+          [SIZE_MIB, MEMORY_MIB].filter((m) => m > 0),
+          RUNS,
+        ),
+      ),
+    );
+  const table = tables.join('\n\n');
   console.log(`\n${table}\n`);
   const out = resolve(import.meta.dirname, '../../test-results');
   await mkdir(out, { recursive: true });

@@ -32,7 +32,14 @@ export interface TestBrowser {
 }
 
 /** A fresh profile, or (given `root`) the profile of an earlier launch, as after a browser restart. */
-export async function launchBrowser({ root }: { root?: string } = {}): Promise<TestBrowser> {
+export async function launchBrowser({
+  root,
+  extraArgs = [],
+}: {
+  root?: string;
+  /** More Chromium flags (the benchmark's `--ignore-certificate-errors` for its self-signed nginx). */
+  extraArgs?: string[];
+} = {}): Promise<TestBrowser> {
   if (!existsSync(join(DIST, 'manifest.json'))) throw new Error(`no extension in ${DIST}: run npm run build`);
   root ??= await createProfile();
   const profileDir = join(root, 'profile');
@@ -42,7 +49,7 @@ export async function launchBrowser({ root }: { root?: string } = {}): Promise<T
     headless: false,
     ignoreDefaultArgs: ['--disable-extensions'],
     acceptDownloads: true,
-    args: chromiumArgs(),
+    args: [...chromiumArgs(), ...extraArgs],
   });
   const worker =
     context.serviceWorkers().find((w) => w.url().startsWith(EXTENSION_ORIGIN)) ??
