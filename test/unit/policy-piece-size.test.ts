@@ -4,10 +4,13 @@ import {
   type PieceSizeInput,
   pieceAllowanceMs,
   pieceBytes,
+  pieceSeconds,
   slowPiece,
 } from '../../src/engine/policies/piece-size';
 import type { ConnectionView } from '../../src/engine/policies/view';
+import { SpeedMeter } from '../../src/engine/speed-meter';
 import { connectionView } from '../helpers/connection-view';
+import { ManualClock } from '../helpers/manual-clock';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -22,6 +25,7 @@ const base: PieceSizeInput = {
   limitBytesPerSecond: null,
   remainingBytes: 1024 * MiB,
   connections: 4,
+  startupSeconds: 0.01,
 };
 
 describe('pieceBytes: speed not known yet', () => {
@@ -48,14 +52,26 @@ describe('pieceBytes: speed not known yet', () => {
 
 describe('pieceBytes: speed known', () => {
   it('sizes by PIECE_SECONDS of rate', () => {
-    expect(PIECE_SECONDS).toBe(2);
+    expect(PIECE_SECONDS).toBe(1);
   });
 
   it.each<[string, Partial<PieceSizeInput>, number]>([
-    ['2 s of rate', { rateBytesPerSecond: MiB }, 2 * MiB],
-    ['2 s of rate, rounded down', { rateBytesPerSecond: 1_000_001 }, 2_000_002],
-    ['odd rate, rounded down', { rateBytesPerSecond: 200_000.7 }, 400_001],
+    ['1 s of rate', { rateBytesPerSecond: MiB }, MiB],
+    ['1 s of rate, rounded down', { rateBytesPerSecond: 1_000_000.5 }, 1_000_000],
+    ['odd rate, rounded down', { rateBytesPerSecond: 400_001.7 }, 400_001],
     ['capped by preferred', { rateBytesPerSecond: 10 * MiB }, 8 * MiB],
+    // A connection that fetches a whole preferred piece within 2 s fetches whole preferred pieces.
+    ['2 s of rate reach preferred: preferred', { rateBytesPerSecond: 4 * MiB }, 8 * MiB],
+    ['2 s of rate just short of preferred: 1 s of rate', { rateBytesPerSecond: 4 * MiB - 1 }, 4 * MiB - 1],
+    ['a small preferred within 2 s', { rateBytesPerSecond: 600 * KiB, preferredBytes: MiB }, MiB],
+    ['long start-ups do not change it', { rateBytesPerSecond: 4 * MiB, startupSeconds: 1 }, 8 * MiB],
+    // Long round trips: a piece lasts 20 start-ups, between 1 s and 2 s.
+    ['start-up 0.05 s: 1 s', { rateBytesPerSecond: MiB, startupSeconds: 0.05 }, MiB],
+    ['start-up 0.075 s: 1.5 s', { rateBytesPerSecond: MiB, startupSeconds: 0.075 }, 1.5 * MiB],
+    ['start-up 0.1 s: 2 s', { rateBytesPerSecond: MiB, startupSeconds: 0.1 }, 2 * MiB],
+    ['start-up 1 s: still 2 s', { rateBytesPerSecond: MiB, startupSeconds: 1 }, 2 * MiB],
+    ['start-up 0.1 s, 3 MiB/s: 6 MiB', { rateBytesPerSecond: 3 * MiB, startupSeconds: 0.1 }, 6 * MiB],
+    ['start-up 0: 1 s', { rateBytesPerSecond: MiB, startupSeconds: 0 }, MiB],
     ['slow: at least 256 KiB', { rateBytesPerSecond: 10 * KiB }, 256 * KiB],
     [
       'slow with preferred below 256 KiB: preferred',
@@ -63,6 +79,11 @@ describe('pieceBytes: speed known', () => {
       100 * KiB,
     ],
     ['ramping: 0.15 s of rate', { rateBytesPerSecond: 10 * MiB, ramping: true }, 1_572_864],
+    [
+      'ramping: start-ups do not count',
+      { rateBytesPerSecond: 10 * MiB, ramping: true, startupSeconds: 1 },
+      1_572_864,
+    ],
     ['ramping, slow: at least 256 KiB', { rateBytesPerSecond: MiB, ramping: true }, 256 * KiB],
     ['ramping, rounded down', { rateBytesPerSecond: 2_000_001, ramping: true }, 300_000],
     // Half a second at the limit.
@@ -79,11 +100,7 @@ describe('pieceBytes: speed known', () => {
     ],
     ['limited: at least 16 KiB', { rateBytesPerSecond: 10 * MiB, limitBytesPerSecond: 10 * KiB }, 16 * KiB],
     ['limited to 0: 16 KiB', { rateBytesPerSecond: 10 * MiB, limitBytesPerSecond: 0 }, 16 * KiB],
-    [
-      'a loose limit leaves 2 s of rate',
-      { rateBytesPerSecond: MiB, limitBytesPerSecond: 100 * MiB },
-      2 * MiB,
-    ],
+    ['a loose limit leaves 1 s of rate', { rateBytesPerSecond: MiB, limitBytesPerSecond: 100 * MiB }, MiB],
     // Tail: half of each connection's share of what is left.
     ['tail: half of each share', { rateBytesPerSecond: 10 * MiB, remainingBytes: 4 * MiB }, 512 * KiB],
     ['tail, rounded up', { rateBytesPerSecond: 10 * MiB, remainingBytes: 4 * MiB + 1 }, 512 * KiB + 1],
@@ -99,11 +116,7 @@ describe('pieceBytes: speed known', () => {
       { rateBytesPerSecond: 10 * MiB, remainingBytes: 4 * MiB, connections: 0 },
       2 * MiB,
     ],
-    [
-      'tail above the rate size: the rate size',
-      { rateBytesPerSecond: MiB, remainingBytes: 40 * MiB },
-      2 * MiB,
-    ],
+    ['tail above the rate size: the rate size', { rateBytesPerSecond: MiB, remainingBytes: 40 * MiB }, MiB],
     [
       'limit below the tail: the limit',
       { rateBytesPerSecond: 10 * MiB, limitBytesPerSecond: 32 * KiB, remainingBytes: MiB },
@@ -112,10 +125,23 @@ describe('pieceBytes: speed known', () => {
     [
       'in order changes nothing once the speed is known',
       { rateBytesPerSecond: MiB, inOrder: true, fetchedBytes: 3 * MiB },
-      2 * MiB,
+      MiB,
     ],
   ])('%s', (_, o, expected) => {
     expect(pieceBytes({ ...base, ...o })).toBe(expected);
+  });
+});
+
+describe('pieceSeconds: 1 s, or 20 start-ups up to 2 s', () => {
+  it.each<[number, number]>([
+    [0, 1],
+    [0.01, 1],
+    [0.05, 1],
+    [0.06, 1.2],
+    [0.1, 2],
+    [5, 2],
+  ])('start-up %f s: %f s', (startup, expected) => {
+    expect(pieceSeconds(startup)).toBeCloseTo(expected, 9);
   });
 });
 
@@ -215,5 +241,135 @@ describe('slowPiece', () => {
     const slow = piece(3, 1_000_000, 600_000);
     expect(slowPiece([view({ id: 1 }), view({ id: 2 }), slow], NOW, STARTUP)).toBeNull();
     expect(slowPiece([], NOW, STARTUP)).toBeNull();
+  });
+});
+
+interface Flow {
+  bytesPerSecond: number;
+  connections: number;
+  fileBytes: number;
+  startupSeconds: number;
+}
+
+interface FlowPiece {
+  connection: number;
+  bytes: number;
+  firstByteMs: number;
+  endMs: number;
+}
+
+/**
+ * Connections that each receive `bytesPerSecond`, fetching a file front first in pieces sized by `pieceBytes`
+ * from their SpeedMeter, as piece-transport.ts does: a piece waits a start-up for its first byte, the meter
+ * marks that byte and the piece's end. Driven on the manual clock from one event to the next. Returns the
+ * pieces, and the most bytes ever received by pieces in flight at once: what a worker stop would lose then.
+ */
+async function flow(f: Flow): Promise<{ pieces: FlowPiece[]; peakInFlightBytes: number }> {
+  const clock = new ManualClock();
+  const startupMs = f.startupSeconds * 1000;
+  const connections = Array.from({ length: f.connections }, () => ({
+    meter: new SpeedMeter(),
+    fetchedBytes: 0,
+    piece: null as FlowPiece | null,
+  }));
+  const pieces: FlowPiece[] = [];
+  let assigned = 0;
+  let done = 0;
+  let peakInFlightBytes = 0;
+  for (;;) {
+    const now = clock.now();
+    const received = (p: FlowPiece) =>
+      Math.min(p.bytes, Math.max(0, ((now - p.firstByteMs) * f.bytesPerSecond) / 1000));
+    peakInFlightBytes = Math.max(
+      peakInFlightBytes,
+      connections.reduce((sum, c) => sum + (c.piece ? received(c.piece) : 0), 0),
+    );
+    for (const c of connections) {
+      if (c.piece && c.piece.endMs <= now) {
+        c.meter.add(c.piece.bytes, c.piece.endMs);
+        c.fetchedBytes += c.piece.bytes;
+        done += c.piece.bytes;
+        c.piece = null;
+      }
+    }
+    connections.forEach((c, id) => {
+      if (c.piece || assigned >= f.fileBytes) return;
+      const bytes = Math.min(
+        f.fileBytes - assigned,
+        pieceBytes({
+          preferredBytes: 8 * MiB,
+          rateBytesPerSecond: c.meter.rate(now),
+          fetchedBytes: c.fetchedBytes,
+          inOrder: true,
+          ramping: false,
+          limitBytesPerSecond: null,
+          remainingBytes: f.fileBytes - done,
+          connections: f.connections,
+          startupSeconds: f.startupSeconds,
+        }),
+      );
+      const firstByteMs = now + startupMs;
+      c.meter.add(0, firstByteMs);
+      c.piece = {
+        connection: id,
+        bytes,
+        firstByteMs,
+        endMs: firstByteMs + (bytes * 1000) / f.bytesPerSecond,
+      };
+      pieces.push(c.piece);
+      assigned += bytes;
+    });
+    const next = Math.min(...connections.map((c) => c.piece?.endMs ?? Number.POSITIVE_INFINITY));
+    if (next === Number.POSITIVE_INFINITY) return { pieces, peakInFlightBytes };
+    await clock.advance(next - now, next - now);
+  }
+}
+
+describe('pieces over a whole download, on the manual clock', () => {
+  it('6 connections x 1 MiB/s: pieces of about a second, so a stop loses at most 8 MiB', async () => {
+    const { pieces, peakInFlightBytes } = await flow({
+      bytesPerSecond: MiB,
+      connections: 6,
+      fileBytes: 64 * MiB,
+      startupSeconds: 0.005,
+    });
+    expect(peakInFlightBytes).toBeLessThanOrEqual(6.5 * MiB);
+    for (const p of pieces) expect(p.endMs - p.firstByteMs).toBeLessThanOrEqual(1000);
+    // 256 KiB first pieces until the speed is known, 1 MiB pieces, the tail's shrinking ones: 81 requests (56
+    // with 2 s pieces, whose stops could lose 12 MiB).
+    for (const p of pieces.slice(6, 60)) expect(p.bytes).toBeGreaterThan(0.98 * MiB);
+    expect(pieces.length).toBe(81);
+  });
+
+  it('6 connections x 8 MiB/s: whole 8 MiB pieces, as many requests as before', async () => {
+    const { pieces } = await flow({
+      bytesPerSecond: 8 * MiB,
+      connections: 6,
+      fileBytes: 256 * MiB,
+      startupSeconds: 0.005,
+    });
+    // Per connection: 256 KiB, 512 KiB and 1.5 MiB while the speed is not known, then 8 MiB pieces until the
+    // tail shrinks them (its own rule): 79 requests, the same as with 2 s pieces.
+    const sizes = pieces.map((p) => p.bytes);
+    expect(sizes.slice(0, 18)).toEqual([
+      ...Array(6).fill(256 * KiB),
+      ...Array(6).fill(512 * KiB),
+      ...Array(6).fill(1.5 * MiB),
+    ]);
+    expect(sizes.slice(18, 42)).toEqual(Array(24).fill(8 * MiB));
+    expect(sizes.slice(42).every((b) => b < 8 * MiB)).toBe(true);
+    expect(pieces.length).toBe(79);
+  });
+
+  it('a distant server (0.1 s to first byte): pieces of 2 s keep the round trips under 5 %', async () => {
+    const { pieces } = await flow({
+      bytesPerSecond: MiB,
+      connections: 6,
+      fileBytes: 64 * MiB,
+      startupSeconds: 0.1,
+    });
+    const sized = pieces.slice(6, 24);
+    for (const p of sized) expect(p.bytes).toBeGreaterThan(1.8 * MiB);
+    for (const p of sized) expect(p.bytes).toBeLessThanOrEqual(2 * MiB);
   });
 });

@@ -8,9 +8,23 @@ const MIN_PIECE_BYTES = 256 * 1024;
 /**
  * A piece is at most what its connection receives in about this long. A piece in flight cannot be split, so
  * this bounds how long a slow connection can hold the finish; it also lets the watchdog, which sees no byte
- * before the whole piece is in, tell a slow connection from a stalled one.
+ * before the whole piece is in, tell a slow connection from a stalled one. And a stopped worker loses exactly
+ * the pieces in flight (docs/platform.md fact 1), so a stop costs at most about this long of the download's
+ * throughput: at 6 connections x 1 MiB/s, about 6 MiB.
  */
-export const PIECE_SECONDS = 2;
+export const PIECE_SECONDS = 1;
+/**
+ * Each piece costs its connection one round trip with nothing received, so a piece lasts at least this many
+ * start-ups (under 5 % idle on a distant server), up to MAX_PIECE_SECONDS.
+ */
+const STARTUPS_PER_PIECE = 20;
+/**
+ * The longest a piece lasts. A connection that fetches a whole preferred piece within it (4 MiB/s and up for
+ * 8 MiB pieces) always fetches whole preferred pieces: fewer requests, the sizes IndexedDB writes fastest
+ * (docs/platform.md fact 5), and its measured rate, which runs low over its first pieces (the start-ups between
+ * them count), cannot cut them short.
+ */
+const MAX_PIECE_SECONDS = 2;
 /** While ramping up: short pieces, so each step's throughput shows quickly. */
 const RAMP_PIECE_SECONDS = 0.15;
 /** Under a speed limit: a piece is what the limit lets through in about this long. */
@@ -38,6 +52,26 @@ export interface PieceSizeInput {
   limitBytesPerSecond: number | null;
   remainingBytes: number;
   connections: number;
+  /** The session's time to first byte, in seconds. */
+  startupSeconds: number;
+}
+
+/** How long a piece lasts on its connection: PIECE_SECONDS, longer where round trips are long. */
+export function pieceSeconds(startupSeconds: number): number {
+  return Math.min(MAX_PIECE_SECONDS, Math.max(PIECE_SECONDS, STARTUPS_PER_PIECE * startupSeconds));
+}
+
+/**
+ * The piece a connection at `rateBytesPerSecond` fetches, before the ramp, a speed limit and the tail are
+ * applied: the preferred size if that takes at most MAX_PIECE_SECONDS, else `pieceSeconds` of its rate.
+ */
+export function timedPieceBytes(
+  rateBytesPerSecond: number,
+  preferredBytes: number,
+  startupSeconds: number,
+): number {
+  if (rateBytesPerSecond * MAX_PIECE_SECONDS >= preferredBytes) return preferredBytes;
+  return Math.floor(rateBytesPerSecond * pieceSeconds(startupSeconds));
 }
 
 /** How many bytes a connection asks for in its next piece. */
@@ -49,7 +83,9 @@ export function pieceBytes(i: PieceSizeInput): number {
     const first = i.inOrder ? Math.max(FIRST_PIECE_BYTES, 2 * i.fetchedBytes) : FIRST_PIECE_BYTES;
     return Math.min(preferred, first);
   }
-  const sized = Math.floor(i.rateBytesPerSecond * (i.ramping ? RAMP_PIECE_SECONDS : PIECE_SECONDS));
+  const sized = i.ramping
+    ? Math.floor(i.rateBytesPerSecond * RAMP_PIECE_SECONDS)
+    : timedPieceBytes(i.rateBytesPerSecond, preferred, i.startupSeconds);
   // Under a speed limit, pieces of about half a second at the limit keep the pacing smooth.
   const limited =
     i.limitBytesPerSecond === null

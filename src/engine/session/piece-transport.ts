@@ -1,4 +1,4 @@
-import { PIECE_SECONDS, pieceAllowanceMs, pieceBytes, slowPiece } from '../policies/piece-size';
+import { pieceAllowanceMs, pieceBytes, slowPiece, timedPieceBytes } from '../policies/piece-size';
 import { paceAll } from '../rate-limiter';
 import type { Claim } from '../scheduler';
 import { type Connection, LOST_RACE, SLOW_PIECE } from './connection';
@@ -38,7 +38,7 @@ export class PieceTransport implements Transport {
   }
 
   raceUnitBytes(expectedSpeed: number): number {
-    return Math.min(this.s.o.sink.preferredWriteBytes, expectedSpeed * PIECE_SECONDS);
+    return timedPieceBytes(expectedSpeed, this.s.o.sink.preferredWriteBytes, this.s.startupSeconds);
   }
 
   idle(): void {
@@ -171,6 +171,7 @@ export class PieceTransport implements Transport {
       limitBytesPerSecond: s.limitRate(),
       remainingBytes: s.scheduler.remainingBytes(),
       connections: s.connections.size,
+      startupSeconds: s.startupSeconds,
     });
   }
 }
