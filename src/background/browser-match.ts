@@ -90,7 +90,7 @@ export const PROBE_BYTES = 32 * 1024 * 1024;
  * PROBE_BURST_MS only: a rate-limited server may send its first second's worth at once (nginx's limit_rate
  * does), which says nothing about the rate it keeps.
  */
-export const PROBE_READ_MS = 150;
+export const PROBE_READ_MS = 100;
 export const PROBE_BURST_MS = 50;
 /**
  * One connection at least this fast already outruns what the extension sustains from network to saved file on
