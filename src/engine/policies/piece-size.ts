@@ -14,17 +14,12 @@ const MIN_PIECE_BYTES = 256 * 1024;
  */
 export const PIECE_SECONDS = 1;
 /**
- * Each piece costs its connection one round trip with nothing received, so a piece lasts at least this many
- * start-ups (under 5 % idle on a distant server), up to MAX_PIECE_SECONDS.
+ * A connection that fetches a whole preferred piece within this long (4 MiB/s and up for 8 MiB pieces) always
+ * fetches whole preferred pieces: fewer requests, the sizes IndexedDB writes fastest (docs/platform.md fact 5),
+ * and its measured rate, which runs low over its first pieces (the start-ups between them count), cannot cut
+ * them short. Such a connection's stop loses at most one preferred piece.
  */
-const STARTUPS_PER_PIECE = 20;
-/**
- * The longest a piece lasts. A connection that fetches a whole preferred piece within it (4 MiB/s and up for
- * 8 MiB pieces) always fetches whole preferred pieces: fewer requests, the sizes IndexedDB writes fastest
- * (docs/platform.md fact 5), and its measured rate, which runs low over its first pieces (the start-ups between
- * them count), cannot cut them short.
- */
-const MAX_PIECE_SECONDS = 2;
+const WHOLE_PIECE_SECONDS = 2;
 /** While ramping up: short pieces, so each step's throughput shows quickly. */
 const RAMP_PIECE_SECONDS = 0.15;
 /** Under a speed limit: a piece is what the limit lets through in about this long. */
@@ -52,26 +47,15 @@ export interface PieceSizeInput {
   limitBytesPerSecond: number | null;
   remainingBytes: number;
   connections: number;
-  /** The session's time to first byte, in seconds. */
-  startupSeconds: number;
-}
-
-/** How long a piece lasts on its connection: PIECE_SECONDS, longer where round trips are long. */
-export function pieceSeconds(startupSeconds: number): number {
-  return Math.min(MAX_PIECE_SECONDS, Math.max(PIECE_SECONDS, STARTUPS_PER_PIECE * startupSeconds));
 }
 
 /**
  * The piece a connection at `rateBytesPerSecond` fetches, before the ramp, a speed limit and the tail are
- * applied: the preferred size if that takes at most MAX_PIECE_SECONDS, else `pieceSeconds` of its rate.
+ * applied: the preferred size if that takes at most WHOLE_PIECE_SECONDS, else PIECE_SECONDS of its rate.
  */
-export function timedPieceBytes(
-  rateBytesPerSecond: number,
-  preferredBytes: number,
-  startupSeconds: number,
-): number {
-  if (rateBytesPerSecond * MAX_PIECE_SECONDS >= preferredBytes) return preferredBytes;
-  return Math.floor(rateBytesPerSecond * pieceSeconds(startupSeconds));
+export function timedPieceBytes(rateBytesPerSecond: number, preferredBytes: number): number {
+  if (rateBytesPerSecond * WHOLE_PIECE_SECONDS >= preferredBytes) return preferredBytes;
+  return Math.floor(rateBytesPerSecond * PIECE_SECONDS);
 }
 
 /** How many bytes a connection asks for in its next piece. */
@@ -85,7 +69,7 @@ export function pieceBytes(i: PieceSizeInput): number {
   }
   const sized = i.ramping
     ? Math.floor(i.rateBytesPerSecond * RAMP_PIECE_SECONDS)
-    : timedPieceBytes(i.rateBytesPerSecond, preferred, i.startupSeconds);
+    : timedPieceBytes(i.rateBytesPerSecond, preferred);
   // Under a speed limit, pieces of about half a second at the limit keep the pacing smooth.
   const limited =
     i.limitBytesPerSecond === null

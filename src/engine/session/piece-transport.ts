@@ -38,7 +38,7 @@ export class PieceTransport implements Transport {
   }
 
   raceUnitBytes(expectedSpeed: number): number {
-    return timedPieceBytes(expectedSpeed, this.s.o.sink.preferredWriteBytes, this.s.startupSeconds);
+    return timedPieceBytes(expectedSpeed, this.s.o.sink.preferredWriteBytes);
   }
 
   idle(): void {
@@ -171,7 +171,6 @@ export class PieceTransport implements Transport {
       limitBytesPerSecond: s.limitRate(),
       remainingBytes: s.scheduler.remainingBytes(),
       connections: s.connections.size,
-      startupSeconds: s.startupSeconds,
     });
   }
 }
