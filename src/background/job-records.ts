@@ -12,6 +12,7 @@ export interface NewJob {
   origin: JobRecord['origin'];
   filename: string;
   sizeBytes: number | null;
+  probedBytesPerSecond?: number;
 }
 
 /**

@@ -71,6 +71,8 @@ export async function runJob(
       clock: systemClock,
       sink: checkingSpace(createPieceSink(db, job.id, options.recordFile), options.onBegin),
       maxConnections: options.maxConnections,
+      // The take-over's probe timed one connection a moment ago: no run of small first pieces to learn it.
+      expectedBytesPerSecond: job.probedBytesPerSecond,
       // All connections from the start: the browser allows at most 6 per host anyway, and in Chromium the
       // ramp's steps, measured over whole-response pieces stored one by one, often stopped at 4 of 6.
       ramp: false,

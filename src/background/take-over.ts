@@ -91,6 +91,7 @@ export async function takeOver(item: NewBrowserDownload, deps: TakeOverDeps): Pr
     referrer: item.referrer || null,
     origin: 'auto',
     filename: nameFromUrl(decision.url),
+    ...(match.bytesPerSecond ? { probedBytesPerSecond: match.bytesPerSecond } : {}),
   });
   const name = await browser.chosenName(item.id);
   if (name.kind === 'ended') return deps.cancel(id);

@@ -219,6 +219,7 @@ class DownloadRun {
       pool: this.pool,
       limits: this.o.limits ?? [],
       ramp: this.o.ramp ?? true,
+      expectedBytesPerSecond: this.o.expectedBytesPerSecond ?? 0,
       maxConnections: this.o.maxConnections,
       minSplitBytes: Math.max(this.o.minSplitBytes ?? MIB, MIB),
       retry: this.retry,

@@ -241,6 +241,11 @@ export interface DownloadOptions {
   limits?: readonly SpeedLimit[];
   /** Ramp connections up (probe + 1, then x2) only while each step adds throughput. Default true. */
   ramp?: boolean;
+  /**
+   * One connection's speed measured just before (the extension's take-over probe): a connection whose own
+   * speed is not known yet sizes its pieces by it instead of starting at 256 KiB and growing.
+   */
+  expectedBytesPerSecond?: number | undefined;
 }
 
 export interface DownloadResult {

@@ -33,6 +33,8 @@ export interface JobRecord {
   waitingForLink?: boolean;
   /** Size the browser or the probe reported; null when unknown. */
   sizeBytes: number | null;
+  /** One connection's speed as the take-over's probe timed it: the first pieces are sized by it. */
+  probedBytesPerSecond?: number;
   createdAt: number;
   state: JobState;
   /** What the probe learned; null until the first probe. */

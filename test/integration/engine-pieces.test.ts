@@ -101,6 +101,32 @@ describe('engine in piece mode (sink.writeResponse)', () => {
     expect(spread(await starts(false))).toBeGreaterThan(4 * MIB);
   });
 
+  it('sizes first pieces by a speed measured before the download, instead of growing them from 256 KiB', async () => {
+    const source = patternSource(16 * MIB, 36);
+    const firstPieces = async (expectedBytesPerSecond?: number) => {
+      const server = await serve(throttledServer(source, { bytesPerSecond: 4 * MIB }));
+      const sink = new PieceMemorySink(null, 2 * MIB);
+      sink.inOrder = true;
+      const run = await runEngine(server.url, {
+        maxConnections: 4,
+        sink,
+        ramp: false,
+        expectedBytesPerSecond,
+      });
+      expect(run.error).toBeNull();
+      expect(sink.sha256()).toBe(await sha256Of(source));
+      expectTiled(sink, source.size);
+      // The requests after the probe that each connection made first.
+      return gets(server)
+        .slice(1, 4)
+        .map((r) => (bounds(r).end as number) - bounds(r).start + 1);
+    };
+    // Unknown speed: 256 KiB first pieces.
+    expect(await firstPieces()).toEqual([256 * 1024, 256 * 1024, 256 * 1024]);
+    // 4 MiB/s known: whole preferred pieces (2 MiB) from the first.
+    expect(await firstPieces(4 * MIB)).toEqual([2 * MIB, 2 * MIB, 2 * MIB]);
+  });
+
   it('retries a piece whose connection drops mid-body, from the piece start, bounded', async () => {
     const source = patternSource(4 * MIB, 32);
     const server = await serve(dropAfterServer(source, { afterBytes: 100_000, firstRequests: 3 }));

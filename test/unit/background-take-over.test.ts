@@ -146,6 +146,8 @@ describe('taking over a browser download', () => {
     match = { same: true, bytesPerSecond: 8 * MIB };
     await created(big);
     expect(log.at(-1)).toBe('cancel+erase 3');
+    // The probe's timing goes with the job, which sizes its first pieces by it.
+    expect(added.at(-1)?.probedBytesPerSecond).toBe(8 * MIB);
   });
 
   it('lets a paused job waiting for a fresh link adopt the new download, even a fast one, instead of queuing another', async () => {

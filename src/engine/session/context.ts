@@ -41,6 +41,8 @@ export interface RangeSessionOptions {
   limits: readonly SpeedLimit[];
   /** Start with the probe plus one connection and add more (x2) only while each step adds throughput. */
   ramp: boolean;
+  /** One connection's speed measured before the download (0: none): what a new connection's pieces start at. */
+  expectedBytesPerSecond: number;
   retry: RetryOptions;
   random: () => number;
   onBytes: (bytes: number) => void;

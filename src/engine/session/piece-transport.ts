@@ -164,7 +164,7 @@ export class PieceTransport implements Transport {
     const { s } = this;
     return pieceBytes({
       preferredBytes: s.o.sink.preferredWriteBytes,
-      rateBytesPerSecond: connection.rate(s.now()),
+      rateBytesPerSecond: connection.rate(s.now()) || s.o.expectedBytesPerSecond,
       fetchedBytes: connection.bytes,
       inOrder: this.inOrder,
       ramping: s.ramp.ramping,
