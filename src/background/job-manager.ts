@@ -221,20 +221,17 @@ export class JobManager {
       case 'no-ranges':
         return this.handBack(id, 'the server does not support byte ranges');
       case 'no-space':
-        // The stored pieces stay; resume (once space is freed) continues from them.
-        if (await this.records.apply(id, { type: 'pause' }))
-          await this.records.note(id, `Paused: ${outcome.message}`);
+        // The stored pieces stay; resume (once space is freed) continues from them. The note rides in the
+        // pause's own write: no snapshot shows the job paused under the run's last note.
+        await this.records.apply(id, { type: 'pause' }, { note: `Paused: ${outcome.message}` });
         return;
       case 'link-expired': {
         // Nothing stored: the browser's own download of the link gets its chance, as for any failure.
         if ((await this.records.get(id))?.done.length === 0)
           return this.handBack(id, `the link expired: ${outcome.message}`);
         // The pieces stay; the same download started again from its page brings a fresh link (adopt).
-        if (await this.records.apply(id, { type: 'pause' }, { waitingForLink: true }))
-          await this.records.note(
-            id,
-            `Paused: ${outcome.message}. Start the download again from its page to continue from here.`,
-          );
+        const note = `Paused: ${outcome.message}. Start the download again from its page to continue from here.`;
+        await this.records.apply(id, { type: 'pause' }, { waitingForLink: true, note });
         return;
       }
       case 'failed': {
