@@ -142,6 +142,27 @@ describe('expiringRedirectSite', () => {
     expect(await bodyHash(again)).toBe(site.sha256);
   });
 
+  it('stops issuing signed URLs while the link is dead, the ones issued keeping their expiry', async () => {
+    const site = await started(
+      expiringRedirectSite({ ...small(10), validMs: 300, bytesPerSecond: 64 * 1024 * KiB }),
+    );
+    const first = await fetch(site.fileUrl, { redirect: 'manual' });
+    const signed = new URL(first.headers.get('location') ?? '', site.fileUrl).href;
+    site.setLinkAlive(false);
+    expect((await fetch(site.fileUrl, { redirect: 'manual' })).status).toBe(410);
+    expect((await fetch(site.fileUrl, range('bytes=0-0'))).status).toBe(410);
+    // Issued before the link died: served until it expires.
+    expect(await bodyHash(await fetch(signed))).toBe(site.sha256);
+    await new Promise((resolve) => setTimeout(resolve, site.validMs + 20));
+    expect((await fetch(signed, range('bytes=0-0'))).status).toBe(403);
+    site.setLinkAlive(true);
+    const again = await fetch(site.fileUrl);
+    expect(again.url).toMatch(/\/file\?sig=2&/);
+    expect(await bodyHash(again)).toBe(site.sha256);
+    const link = requestsTo(site.requests, '/file').filter((r) => r.search === '');
+    expect(link.map((r) => r.status)).toEqual([302, 410, 410, 302]);
+  });
+
   it('paces every connection', async () => {
     const site = await started(expiringRedirectSite({ ...small(8), bytesPerSecond: 512 * KiB }));
     const startedMs = performance.now();
