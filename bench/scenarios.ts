@@ -23,7 +23,7 @@ export type Goal =
   | { kind: 'polite'; maxRatio: number };
 
 export interface Scenario {
-  key: 'a' | 'b' | 'c' | 'd';
+  key: 'a' | 'b' | 'c' | 'd' | 'e';
   label: string;
   /** -n given to every client. */
   connections: number;
@@ -45,6 +45,11 @@ const SLOW_SHARE = 1 / 64;
  * opened later (a retry, a restarted straggler) is not slow: the slow path is that one connection.
  */
 const SLOW_SOCKET = 1;
+/**
+ * (e) Every fifth socket at 1/8 of the cap (1 MiB/s of 8), the rest at the cap. With 6 connections each client has
+ * exactly one slow one: socket 4 (accel and aria2c use sockets 0-5, axel 1-6).
+ */
+const EVERY_FIFTH = [1, 1, 1, 1, 1 / 8];
 const SLOW_LIST_LENGTH = 4096;
 
 export function scenarios(capBytesPerSecond: number, quick: boolean): Scenario[] {
@@ -84,6 +89,16 @@ export function scenarios(capBytesPerSecond: number, quick: boolean): Scenario[]
         shape: { socketRates: slowRates, maxConcurrent: null },
         capacityBytesPerSecond: (n - 1 + SLOW_SHARE) * cap,
         goal: { kind: 'fastest', maxRatio: 1.2 },
+      }),
+    ),
+    ...rows([6], 6).map(
+      (n): Scenario => ({
+        key: 'e',
+        label: '(e) every fifth connection at 1/8 x cap',
+        connections: n,
+        shape: { socketRates: EVERY_FIFTH.map((f) => f * cap), maxConcurrent: null },
+        capacityBytesPerSecond: (n - 1 + 1 / 8) * cap,
+        goal: { kind: 'fastest', maxRatio: 1.05 },
       }),
     ),
     ...rows([6], 6).map(
