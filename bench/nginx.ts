@@ -144,7 +144,8 @@ function nginxVersion(): string {
   return result.stderr.match(/nginx\/([\d.]+)/)?.[1] ?? '';
 }
 
-function freePort(): Promise<number> {
+/** A port free on 127.0.0.1 right now (the browser benchmark's nginx uses it too). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.on('error', reject);
@@ -157,7 +158,7 @@ function freePort(): Promise<number> {
   });
 }
 
-async function exists(path: string): Promise<boolean> {
+export async function exists(path: string): Promise<boolean> {
   return access(path).then(
     () => true,
     () => false,
