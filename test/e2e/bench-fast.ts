@@ -23,10 +23,9 @@ export async function fastCases(sizesMiB: number[], runs: number): Promise<FastC
   try {
     for (const sizeMiB of sizesMiB) {
       await nginx.put(NAME, patternSource(sizeMiB * MIB, sizeMiB + 7));
-      for (const [server, origin] of [
-        ['HTTP/1.1', nginx.http],
-        ['TLS + HTTP/2', nginx.https],
-      ] as const) {
+      const servers: [string, string][] = [['HTTP/1.1', nginx.http]];
+      if (nginx.https) servers.push(['TLS + HTTP/2', nginx.https]);
+      for (const [server, origin] of servers) {
         const row: FastCase = { server, sizeMiB, alone: [], extension: [], outcome: '' };
         const outcomes = new Map<string, number>();
         for (let i = 0; i < runs; i++) {

@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROBE_BYTES } from '../../src/background/browser-match';
 import {
-  correctServer,
   ignoreRangeServer,
   patternSource,
   type RangeServer,
@@ -18,6 +17,7 @@ import {
   waitForFile,
 } from './browser';
 import { openPopup, readStore } from './extension';
+import { startNginxFiles } from './nginx-files';
 import { createPageServer, linkPage, type PageServer } from './pages';
 import { sha256File } from './sha';
 
@@ -173,25 +173,33 @@ describe('downloads in Chromium', () => {
   });
 
   it('(f) leaves a clicked file to the browser when one connection already outruns the extension, with a note', async () => {
-    // Uncapped loopback: one connection brings hundreds of MiB/s, more than pieces through IndexedDB sustain.
+    // An uncapped nginx on loopback (sendfile, its own process): one connection brings hundreds of MiB/s, more
+    // than pieces through IndexedDB sustain, whatever else the test process is doing.
     const source = patternSource(160 * MIB, 16);
-    const server = await correctServer(source, { path: '/fast.bin' });
-    servers.push(server);
-    const [expected] = await Promise.all([sha256Of(source), clickLinkTo(server.url)]);
-    const path = await waitForFile(browser.downloadDir, 'fast.bin', source.size);
-    expect(await sha256File(path)).toBe(expected);
-    // The browser's own request, whole, and the take-over's probe, cut short once timed: nothing else.
-    expect(server.requests.map((r) => r.range)).toEqual([null, `bytes=0-${PROBE_BYTES - 1}`]);
-    expect(server.requests[0]?.bytesSent).toBe(source.size);
-    expect(server.requests[1]?.bytesSent).toBeLessThanOrEqual(PROBE_BYTES);
-    const reply = (await sendFromExtensionPage(browser, { type: 'jobs/list' })) as {
-      ok: true;
-      value: { jobs: { url: string }[]; skipped: { url: string; reason: string }[] };
-    };
-    expect(reply.value.jobs.find((j) => j.url === server.url)).toBeUndefined();
-    expect(reply.value.skipped.find((n) => n.url === server.url)?.reason).toMatch(
-      /one connection is already fast \(\d+ MiB\/s\)/,
-    );
+    const nginx = await startNginxFiles({ tls: false });
+    try {
+      await nginx.put('fast.bin', source);
+      const url = `${nginx.http}/fast.bin`;
+      const [expected] = await Promise.all([sha256Of(source), clickLinkTo(url)]);
+      const path = await waitForFile(browser.downloadDir, 'fast.bin', source.size);
+      expect(await sha256File(path)).toBe(expected);
+      // The browser's own request, whole, and the take-over's probe, cut short once timed: nothing else.
+      await expect.poll(async () => (await nginx.requests()).length).toBe(2);
+      const requests = await nginx.requests();
+      expect(requests.map((r) => r.range).sort()).toEqual([`bytes=0-${PROBE_BYTES - 1}`, null].sort());
+      expect(requests.find((r) => r.range === null)?.bytesSent).toBe(source.size);
+      expect(requests.find((r) => r.range !== null)?.bytesSent).toBeLessThanOrEqual(PROBE_BYTES);
+      const reply = (await sendFromExtensionPage(browser, { type: 'jobs/list' })) as {
+        ok: true;
+        value: { jobs: { url: string }[]; skipped: { url: string; reason: string }[] };
+      };
+      expect(reply.value.jobs.find((j) => j.url === url)).toBeUndefined();
+      expect(reply.value.skipped.find((n) => n.url === url)?.reason).toMatch(
+        /one connection is already fast \(\d+ MiB\/s\)/,
+      );
+    } finally {
+      await nginx.close();
+    }
   });
 
   it('(e) hands a link given by hand on a server without range support back to the browser, once', async () => {

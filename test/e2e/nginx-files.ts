@@ -15,10 +15,19 @@ import type { FileSource } from '../server/index';
 
 const PIECE = 4 * 1024 * 1024;
 
+/** One request as nginx logged it once it ended: status, Range header ("-" logged as null), body bytes sent. */
+export interface NginxRequest {
+  status: number;
+  range: string | null;
+  bytesSent: number;
+}
+
 export interface NginxFiles {
-  /** `http://127.0.0.1:PORT` (HTTP/1.1) and `https://127.0.0.1:PORT` (HTTP/2 over TLS). */
+  /** `http://127.0.0.1:PORT` (HTTP/1.1) and, with TLS, `https://127.0.0.1:PORT` (HTTP/2 over TLS). */
   http: string;
-  https: string;
+  https: string | null;
+  /** The requests that have ended, in the order nginx logged them. */
+  requests(): Promise<NginxRequest[]>;
   /** Writes `source` as `www/name`, readable by nginx's workers. */
   put(name: string, source: FileSource): Promise<void>;
   remove(name: string): Promise<void>;
@@ -29,19 +38,23 @@ export function nginxInstalled(): boolean {
   return spawnSync('nginx', ['-v']).status === 0 && spawnSync('openssl', ['version']).status === 0;
 }
 
-export async function startNginxFiles(): Promise<NginxFiles> {
+/** nginx serving files; `tls` (default true) adds the HTTP/2 port, with a certificate made by openssl. */
+export async function startNginxFiles({ tls = true }: { tls?: boolean } = {}): Promise<NginxFiles> {
   const prefix = await mkdtemp(join(tmpdir(), 'accel-nginx-'));
   const www = join(prefix, 'www');
   await mkdir(www);
   await mkdir(join(prefix, 'temp'));
   // nginx started as root serves from unprivileged workers: they must reach the files.
   for (const path of [prefix, www]) await chmod(path, 0o755);
-  const cert = spawnSync('openssl', [
-    ...['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1'],
-    ...['-keyout', join(prefix, 'key.pem'), '-out', join(prefix, 'cert.pem')],
-  ]);
-  if (cert.status !== 0) throw new Error(`openssl: ${cert.stderr.toString().trim()}`);
-  const [httpPort, httpsPort] = [await freePort(), await freePort()];
+  if (tls) {
+    const cert = spawnSync('openssl', [
+      ...['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1'],
+      ...['-keyout', join(prefix, 'key.pem'), '-out', join(prefix, 'cert.pem')],
+    ]);
+    if (cert.status !== 0) throw new Error(`openssl: ${cert.stderr.toString().trim()}`);
+  }
+  const httpPort = await freePort();
+  const httpsPort = tls ? await freePort() : null;
   const conf = join(prefix, 'nginx.conf');
   await writeFile(conf, config(prefix, httpPort, httpsPort));
   const errorLog = join(prefix, 'error.log');
@@ -59,7 +72,21 @@ export async function startNginxFiles(): Promise<NginxFiles> {
   }
   return {
     http: `http://127.0.0.1:${httpPort}`,
-    https: `https://127.0.0.1:${httpsPort}`,
+    https: httpsPort === null ? null : `https://127.0.0.1:${httpsPort}`,
+    async requests() {
+      const text = await readFile(join(prefix, 'access.log'), 'utf8').catch(() => '');
+      return text
+        .split('\n')
+        .filter((line) => line !== '')
+        .map((line) => {
+          const [status, range, bytes] = line.split(' ');
+          return {
+            status: Number(status),
+            range: range === '-' ? null : (range ?? null),
+            bytesSent: Number(bytes),
+          };
+        });
+    },
     async put(name, source) {
       function* pieces() {
         for (let offset = 0; offset < source.size; offset += PIECE)
@@ -76,13 +103,21 @@ export async function startNginxFiles(): Promise<NginxFiles> {
   };
 }
 
-function config(prefix: string, httpPort: number, httpsPort: number): string {
+function config(prefix: string, httpPort: number, httpsPort: number | null): string {
+  const secure =
+    httpsPort === null
+      ? ''
+      : `        listen 127.0.0.1:${httpsPort} ssl http2;
+        ssl_certificate ${prefix}/cert.pem;
+        ssl_certificate_key ${prefix}/key.pem;
+`;
   return `worker_processes 1;
 daemon off;
 pid ${prefix}/nginx.pid;
 events { worker_connections 1024; }
 http {
-    access_log off;
+    log_format files '$status $http_range $body_bytes_sent';
+    access_log ${prefix}/access.log files;
     client_body_temp_path ${prefix}/temp/body;
     proxy_temp_path ${prefix}/temp/proxy;
     fastcgi_temp_path ${prefix}/temp/fastcgi;
@@ -92,10 +127,7 @@ http {
     default_type application/octet-stream;
     server {
         listen 127.0.0.1:${httpPort};
-        listen 127.0.0.1:${httpsPort} ssl http2;
-        ssl_certificate ${prefix}/cert.pem;
-        ssl_certificate_key ${prefix}/key.pem;
-        root ${prefix}/www;
+${secure}        root ${prefix}/www;
     }
 }
 `;
