@@ -73,6 +73,11 @@ export class JobManager {
     return this.records.rename(id, sanitizeFilename(name));
   }
 
+  /** The SHA-256 the user expects of the job's file (null: none); the save holds the file to it. */
+  async expectSha256(id: JobId, sha256: string | null): Promise<void> {
+    await this.records.expectSha256(id, sha256);
+  }
+
   async pause(id: JobId): Promise<void> {
     if (await this.records.apply(id, { type: 'pause' })) this.stopLive(id, { kind: 'pause' });
   }

@@ -1,5 +1,7 @@
 import type { RemoteFile } from '../engine/types';
 import { type JobEvent, transition } from '../shared/job-state';
+import type { IntegrityRecord } from '../shared/job-view';
+import { recheck } from '../store/integrity';
 import { deleteJob, getJob, listJobs, putJob, updateJob } from '../store/jobs';
 import { clearPieces } from '../store/pieces';
 import { type JobId, type JobRecord, newJobId, type Store } from '../store/schema';
@@ -114,6 +116,26 @@ export class JobRecords {
     );
     if (!waiting) return null;
     return this.apply(waiting.id, { type: 'resume' }, { url: link.url, waitingForLink: false, note: null });
+  }
+
+  /**
+   * The SHA-256 the user expects (null: none). A job whose file was already hashed has it compared at once;
+   * resolves to the job, or null when there is no such job.
+   */
+  async expectSha256(id: JobId, sha256: string | null): Promise<JobRecord | null> {
+    const job = await updateJob(this.db, id, (j) => ({
+      ...j,
+      expectedSha256: sha256,
+      integrity: j.integrity ? recheck(j.integrity, sha256) : j.integrity,
+    }));
+    this.onChange();
+    return job ?? null;
+  }
+
+  /** The file's SHA-256 and what it was held to, once the save hashed every byte. */
+  async recordIntegrity(id: JobId, integrity: IntegrityRecord | null): Promise<void> {
+    await updateJob(this.db, id, (j) => ({ ...j, integrity }));
+    this.onChange();
   }
 
   /** The URL of the job's save, before the browser is asked for it (see JobRecord.saveUrl). */

@@ -30,6 +30,10 @@ export async function buildSnapshot(db: Store, live: ReadonlyMap<string, LiveJob
         state: job.state,
         note: job.note,
         warning: job.warning ?? null,
+        sha256: job.integrity?.sha256 ?? null,
+        expectedSha256: job.expectedSha256 ?? null,
+        integrity: job.integrity?.result ?? null,
+        integrityNote: job.integrity?.note ?? null,
       };
     });
   return { jobs: views.reverse(), skipped };

@@ -15,6 +15,28 @@ export interface JobView {
   note: string | null;
   /** About the file's integrity (changed on the server, identity not verified); kept until a start from zero. */
   warning: string | null;
+  /** The saved file's SHA-256 in lowercase hex, hashed as it streamed; null until every byte passed. */
+  sha256: string | null;
+  /** The SHA-256 the user expects (lowercase hex, set with `job/expect-sha256`), or null. */
+  expectedSha256: string | null;
+  /** What the file's hash was held to, once known; null while the file is not hashed yet. */
+  integrity: IntegrityResult | null;
+  /** Why: which hash matched or differed (the user's, the server's Repr-Digest or Digest). */
+  integrityNote: string | null;
+}
+
+/**
+ * `verified`: the file's SHA-256 equals the user's expected hash or the server's digest. `mismatch`: it does
+ * not, and no file is kept under its name (the job failed). `unchecked`: hashed, with nothing to compare to.
+ */
+export type IntegrityResult = 'verified' | 'mismatch' | 'unchecked';
+
+/** A job's integrity as its record keeps it, written when the save stream has hashed the whole file. */
+export interface IntegrityRecord {
+  /** Lowercase hex. */
+  sha256: string;
+  result: IntegrityResult;
+  note: string | null;
 }
 
 /** A download the extension saw and left to the browser, with the reason shown to the user. */

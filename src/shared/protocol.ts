@@ -16,6 +16,12 @@ export interface Protocol {
   'job/remove': { request: { jobId: string }; reply: null };
   /** A link given by hand (the popup's field), run like the context menu's: any size. Replies the job's id. */
   'job/add-link': { request: { url: string; pageUrl?: string }; reply: string };
+  /**
+   * The SHA-256 the user expects of a job's file (64 hex digits, any case; null clears it), before or during
+   * its download: the save fails rather than keep a file that differs. Given for a finished job, the stored
+   * file's hash is compared at once.
+   */
+  'job/expect-sha256': { request: { jobId: string; sha256: string | null }; reply: null };
   'skipped/clear': { request: Record<never, never>; reply: null };
   'settings/get': { request: Record<never, never>; reply: Settings };
   'settings/set': { request: { settings: Settings }; reply: Settings };
@@ -41,6 +47,7 @@ export const WORKER_MESSAGES = [
   'job/retry',
   'job/remove',
   'job/add-link',
+  'job/expect-sha256',
   'skipped/clear',
   'settings/get',
   'settings/set',
@@ -73,6 +80,19 @@ export function webUrl(raw: unknown): string | null {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
   return url.username === '' && url.password === '' ? raw : null;
+}
+
+/**
+ * A SHA-256 as users paste it: 64 hex digits, any case, surrounding blanks and an optional `sha256:` prefix
+ * allowed; lowercase hex, or undefined when it is not one.
+ */
+export function sha256Hex(raw: unknown): string | undefined {
+  if (typeof raw !== 'string') return undefined;
+  const hex = raw
+    .trim()
+    .replace(/^sha-?256[:=]/i, '')
+    .trim();
+  return /^[0-9a-f]{64}$/i.test(hex) ? hex.toLowerCase() : undefined;
 }
 
 function fail(error: string): { ok: false; error: string } {
@@ -108,6 +128,13 @@ export function parseMessage(raw: unknown, accepted: readonly MessageType[]): Va
       if (m.pageUrl === undefined) return { ok: true, value: { type: t, url } };
       const pageUrl = webUrl(m.pageUrl);
       return pageUrl === null ? fail(`${t}: bad pageUrl`) : { ok: true, value: { type: t, url, pageUrl } };
+    }
+    case 'job/expect-sha256': {
+      if (!only('jobId', 'sha256') || typeof m.jobId !== 'string' || !JOB_ID.test(m.jobId))
+        return fail(`${t}: bad jobId`);
+      const sha256 = m.sha256 === null ? null : sha256Hex(m.sha256);
+      if (sha256 === undefined) return fail(`${t}: sha256 must be 64 hexadecimal digits or null`);
+      return { ok: true, value: { type: t, jobId: m.jobId, sha256 } };
     }
     case 'settings/set': {
       if (!only('settings')) return fail('settings/set takes {settings}');

@@ -1,6 +1,7 @@
 import { type DBSchema, type IDBPDatabase, openDB } from 'idb';
 import type { ByteRange, RemoteFile } from '../engine/types';
 import type { JobState } from '../shared/job-state';
+import type { IntegrityRecord } from '../shared/job-view';
 
 /** A job's id: a UUID, branded so it cannot be mixed up with other strings. */
 export type JobId = string & { readonly __brand: 'JobId' };
@@ -59,6 +60,10 @@ export interface JobRecord {
    * restarts before the download's id is stored finds that download instead of saving the file twice.
    */
   saveUrl?: string | null;
+  /** The SHA-256 the user expects of the file (lowercase hex). Absent or null: none. */
+  expectedSha256?: string | null;
+  /** The file's SHA-256 and what it was held to, once the save has hashed every byte. Absent: not yet. */
+  integrity?: IntegrityRecord | null;
 }
 
 export interface HandOff {
