@@ -1,3 +1,4 @@
+import { t } from '../shared/i18n';
 import { request } from '../shared/messenger';
 import { webUrl } from '../shared/protocol';
 
@@ -17,7 +18,7 @@ export function wireAddLink(form: HTMLFormElement): void {
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const url = webUrl(input.value.trim());
-    if (url === null) return show('Paste an http:// or https:// link.');
+    if (url === null) return show(t('add_link_bad_url'));
     try {
       await request({ type: 'job/add-link', url });
       input.value = '';

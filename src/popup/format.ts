@@ -1,6 +1,7 @@
 import { formatBytes } from '../shared/format-bytes';
+import { t } from '../shared/i18n';
 
-/** Human-readable numbers for the popup (sizes: shared/format-bytes.ts). */
+/** Human-readable numbers for the popup (sizes: shared/format-bytes.ts), in the browser's language. */
 
 export function formatSpeed(bytesPerSecond: number): string {
   return `${formatBytes(Math.round(bytesPerSecond))}/s`;
@@ -8,10 +9,10 @@ export function formatSpeed(bytesPerSecond: number): string {
 
 export function formatDuration(ms: number): string {
   const seconds = Math.max(0, Math.round(ms / 1000));
-  if (seconds < 60) return `${seconds} s`;
+  if (seconds < 60) return t('duration_seconds', seconds);
   const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return `${minutes} min ${seconds % 60} s`;
-  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+  if (minutes < 60) return t('duration_minutes', minutes, seconds % 60);
+  return t('duration_hours', Math.floor(minutes / 60), minutes % 60);
 }
 
 /** Whole percent, never 100 before every byte is in. */

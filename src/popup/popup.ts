@@ -1,9 +1,13 @@
+import { t } from '../shared/i18n';
+import { localizePage } from '../shared/i18n-dom';
 import type { JobView, Snapshot } from '../shared/job-view';
 import { request } from '../shared/messenger';
 import { SNAPSHOT_PORT } from '../shared/protocol';
 import { wireAddLink } from './add-link';
 import { formatSpeed } from './format';
 import { type JobAction, renderJob } from './job-item';
+
+localizePage();
 
 const list = document.querySelector<HTMLUListElement>('#jobs')!;
 const empty = document.querySelector<HTMLParagraphElement>('#empty')!;
@@ -17,7 +21,7 @@ function render(snapshot: Snapshot): void {
   skippedList.replaceChildren(
     ...snapshot.skipped.map((note) => {
       const item = document.createElement('li');
-      item.textContent = `${note.url}: ${note.reason}`;
+      item.textContent = t('skipped_item', note.url, note.reason);
       return item;
     }),
   );
@@ -51,7 +55,7 @@ const limit = document.querySelector<HTMLSelectElement>('#limit')!;
 function showLimit(bytesPerSecond: number): void {
   const value = String(bytesPerSecond);
   if (![...limit.options].some((o) => o.value === value)) {
-    limit.add(new Option(`${formatSpeed(bytesPerSecond)} (custom)`, value));
+    limit.add(new Option(t('limit_custom', formatSpeed(bytesPerSecond)), value));
   }
   limit.value = value;
 }
