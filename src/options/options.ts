@@ -1,5 +1,6 @@
 import { request } from '../shared/messenger';
 import { MIB, type Settings } from '../shared/settings';
+import { wireAria2Section } from './aria2-section';
 
 const form = document.querySelector<HTMLFormElement>('#settings')!;
 const status = document.querySelector<HTMLOutputElement>('#status')!;
@@ -18,6 +19,9 @@ function show(settings: Settings): void {
   field<HTMLInputElement>('perDownloadLimitMiB').value = String(
     settings.perDownloadLimitBytesPerSecond / MIB,
   );
+  field<HTMLInputElement>('sendToAria2').checked = settings.sendToAria2;
+  field<HTMLInputElement>('aria2RpcUrl').value = settings.aria2RpcUrl;
+  field<HTMLInputElement>('aria2Secret').value = settings.aria2Secret;
 }
 
 function read(): Settings {
@@ -33,6 +37,9 @@ function read(): Settings {
     perDownloadLimitBytesPerSecond: Math.round(
       Number(field<HTMLInputElement>('perDownloadLimitMiB').value) * MIB,
     ),
+    sendToAria2: field<HTMLInputElement>('sendToAria2').checked,
+    aria2RpcUrl: field<HTMLInputElement>('aria2RpcUrl').value.trim(),
+    aria2Secret: field<HTMLInputElement>('aria2Secret').value,
   };
 }
 
@@ -52,4 +59,5 @@ form.addEventListener('submit', async (event) => {
   }
 });
 
+wireAria2Section(form);
 request({ type: 'settings/get' }).then(show, (error: unknown) => say(String(error), true));

@@ -18,6 +18,12 @@ export interface Settings {
   overallLimitBytesPerSecond: number;
   /** Speed limit for each download, bytes per second; 0 for none. Applies live. */
   perDownloadLimitBytesPerSecond: number;
+  /** Hand every download the extension would accelerate to aria2 instead (README "Send to aria2"). */
+  sendToAria2: boolean;
+  /** aria2's JSON-RPC endpoint: http(s) or ws(s), no credentials in it. */
+  aria2RpcUrl: string;
+  /** aria2's --rpc-secret; kept in storage.local only, sent in RPC bodies only, never logged. */
+  aria2Secret: string;
 }
 
 export const SETTINGS_KEY = 'settings';
@@ -31,6 +37,9 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   excludedDomains: [],
   overallLimitBytesPerSecond: 0,
   perDownloadLimitBytesPerSecond: 0,
+  sendToAria2: false,
+  aria2RpcUrl: 'http://127.0.0.1:6800/jsonrpc',
+  aria2Secret: '',
 });
 
 export const LIMITS = {
@@ -54,6 +63,18 @@ export function normaliseDomain(raw: string): string | null {
   return DOMAIN.test(domain) ? domain : null;
 }
 
+const RPC_URL = /^(https?|wss?):\/\/[^/?#@\s]+(\/[^?#\s]*)?$/i;
+const CONTROL = /[\p{Cc}]/u;
+
+/** Why aria2's URL or secret is unusable, or null. The URL's full check is parseRpcUrl's, at call time. */
+function validateAria2(url: unknown, secret: unknown): string | null {
+  if (typeof url !== 'string' || url.length > 2048 || !RPC_URL.test(url))
+    return 'aria2RpcUrl must be an http(s) or ws(s) URL without user name, password or query';
+  if (typeof secret !== 'string' || secret.length > 1024 || CONTROL.test(secret))
+    return 'aria2Secret must be text of at most 1024 characters';
+  return null;
+}
+
 /** Checks a complete settings object (e.g. from the options page). */
 export function validateSettings(input: unknown): Validated<Settings> {
   if (typeof input !== 'object' || input === null) return { ok: false, error: 'settings must be an object' };
@@ -69,6 +90,9 @@ export function validateSettings(input: unknown): Validated<Settings> {
     if (!isInteger(s[key], LIMITS.limitBytesPerSecond))
       return { ok: false, error: `${key} must be a whole number of bytes per second (0 for no limit)` };
   }
+  if (typeof s.sendToAria2 !== 'boolean') return { ok: false, error: 'sendToAria2 must be true or false' };
+  const aria2 = validateAria2(s.aria2RpcUrl, s.aria2Secret);
+  if (aria2 !== null) return { ok: false, error: aria2 };
   if (!Array.isArray(s.excludedDomains) || s.excludedDomains.length > 1000)
     return { ok: false, error: 'excludedDomains must be a list' };
   const excludedDomains: string[] = [];
@@ -87,6 +111,9 @@ export function validateSettings(input: unknown): Validated<Settings> {
       excludedDomains,
       overallLimitBytesPerSecond: s.overallLimitBytesPerSecond as number,
       perDownloadLimitBytesPerSecond: s.perDownloadLimitBytesPerSecond as number,
+      sendToAria2: s.sendToAria2,
+      aria2RpcUrl: s.aria2RpcUrl as string,
+      aria2Secret: s.aria2Secret as string,
     },
   };
 }

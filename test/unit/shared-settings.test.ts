@@ -16,6 +16,9 @@ describe('settings', () => {
       excludedDomains: [],
       overallLimitBytesPerSecond: 0,
       perDownloadLimitBytesPerSecond: 0,
+      sendToAria2: false,
+      aria2RpcUrl: 'http://127.0.0.1:6800/jsonrpc',
+      aria2Secret: '',
     });
   });
 
