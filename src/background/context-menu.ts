@@ -1,24 +1,55 @@
+import type { SkipNote } from '../shared/job-view';
+import type { Settings } from '../shared/settings';
+import type { Aria2Link, SendResult } from './aria2/send';
 import { nameFromUrl } from './intercept';
 import type { JobManager } from './job-manager';
 
 export const MENU_ID = 'download-with-accelerator';
+export const ARIA2_MENU_ID = 'send-to-aria2';
 
 /** Menu items persist across worker restarts, so they are (re)created only on install and update. */
 export function createMenu(): void {
   chrome.contextMenus.removeAll(() => {
     chrome.contextMenus.create({ id: MENU_ID, title: 'Download with accelerator', contexts: ['link'] });
+    chrome.contextMenus.create({ id: ARIA2_MENU_ID, title: 'Send to aria2', contexts: ['link'] });
   });
 }
 
-/** "Download with accelerator": runs the link through the engine whatever its size. */
+/** What the menu needs for aria2: the settings, the sender, and the popup's notes for a link not sent. */
+export interface MenuAria2 {
+  settings: () => Promise<Settings>;
+  send: (link: Aria2Link, settings: Settings) => Promise<SendResult>;
+  note: (note: SkipNote) => Promise<void>;
+}
+
+/**
+ * "Download with accelerator" runs the link through the engine whatever its size (through aria2 instead when
+ * the settings say so, the engine's job being the fallback); "Send to aria2" hands it to aria2 whatever the
+ * setting. Resolves with the job's id or aria2's GID, or null.
+ */
 export async function onMenuClicked(
   info: Pick<chrome.contextMenus.OnClickData, 'menuItemId' | 'linkUrl' | 'pageUrl'>,
   tab: Pick<chrome.tabs.Tab, 'incognito'> | undefined,
   manager: Pick<JobManager, 'add'>,
+  aria2?: MenuAria2,
 ): Promise<string | null> {
-  if (info.menuItemId !== MENU_ID || !info.linkUrl || tab?.incognito) return null;
-  if (!/^https?:\/\//i.test(info.linkUrl)) return null;
-  return addLink(manager, info.linkUrl, info.pageUrl ?? null);
+  const { menuItemId, linkUrl } = info;
+  if ((menuItemId !== MENU_ID && menuItemId !== ARIA2_MENU_ID) || !linkUrl || tab?.incognito) return null;
+  if (!/^https?:\/\//i.test(linkUrl)) return null;
+  const pageUrl = info.pageUrl ?? null;
+  const settings = aria2 ? await aria2.settings() : null;
+  if (aria2 && settings && (menuItemId === ARIA2_MENU_ID || settings.sendToAria2)) {
+    const sent = await aria2.send(
+      { url: linkUrl, filename: nameFromUrl(linkUrl), referrer: pageUrl },
+      settings,
+    );
+    if (sent.ok) return sent.gid;
+    const fallback = menuItemId === MENU_ID ? '; downloaded by the extension instead' : '';
+    await aria2.note({ url: linkUrl, reason: `${sent.reason}${fallback}`, at: Date.now() });
+    if (menuItemId === ARIA2_MENU_ID) return null;
+  }
+  if (menuItemId === ARIA2_MENU_ID) return null;
+  return addLink(manager, linkUrl, pageUrl);
 }
 
 /**

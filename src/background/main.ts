@@ -2,9 +2,11 @@
  * The service worker: wiring only. Every listener is registered synchronously at the top level, so events
  * that wake the worker reach it; each then waits for the store and the job manager.
  */
+import type { SkipNote } from '../shared/job-view';
 import { listen } from '../shared/messenger';
 import { isOwnSender, SNAPSHOT_PORT, WORKER_MESSAGES } from '../shared/protocol';
 import { openStore } from '../store/schema';
+import { forwardToAria2 } from './aria2/forward';
 import { probeFromPage } from './browser-match';
 import { ResponseLog } from './browser-responses';
 import { handleCommand } from './commands';
@@ -15,11 +17,16 @@ import { KeepAlive, WAKE_ALARM } from './keep-alive';
 import { findOwnDownload, startOwnDownload } from './own-downloads';
 import { isSaveUrl } from './save-streams';
 import { getSettings, watchSettings } from './settings-cache';
+import { addSkipped } from './skipped';
 import { buildSnapshot, SnapshotHub } from './snapshots';
 import { takeOver } from './take-over';
 import { Traffic } from './traffic';
 
 const keepAlive = new KeepAlive();
+const noteSkipped = async (note: SkipNote) => {
+  await addSkipped(note);
+  hub.changed();
+};
 const responses = new ResponseLog();
 const traffic = new Traffic();
 const applied = getSettings().then((settings) => traffic.apply(settings));
@@ -90,12 +97,19 @@ chrome.downloads.onCreated.addListener(async (item) => {
     rename: async (id, name) => (await services).rename(id, name),
     cancel: async (id) => (await services).cancel(id),
     onSkipped: () => hub.changed(),
+    aria2: forwardToAria2,
   });
 });
 
 chrome.downloads.onChanged.addListener(async (delta) => (await services).onDownloadChanged(delta));
 
-chrome.contextMenus.onClicked.addListener(async (info, tab) => onMenuClicked(info, tab, await services));
+chrome.contextMenus.onClicked.addListener(async (info, tab) =>
+  onMenuClicked(info, tab, await services, {
+    settings: getSettings,
+    send: forwardToAria2,
+    note: noteSkipped,
+  }),
+);
 
 // Speed limits apply at once, to jobs under way too; a higher concurrent-downloads setting starts queued jobs.
 watchSettings((settings) => {

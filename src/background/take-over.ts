@@ -1,5 +1,6 @@
 import type { Settings } from '../shared/settings';
 import type { JobId } from '../store/schema';
+import type { Aria2Link, SendResult } from './aria2/send';
 import { type BrowserFile, fastAlone, limitHolds, type Match } from './browser-match';
 import type { ResponseValidators } from './browser-responses';
 import type { ChosenName } from './chosen-name';
@@ -45,6 +46,8 @@ export interface TakeOverDeps {
   cancel: (id: JobId) => Promise<void>;
   /** A download was left to the browser with a reason the popup shows. */
   onSkipped: () => void;
+  /** Hands the download to aria2 (settings.sendToAria2): ok once aria2 returned a GID. */
+  aria2?: (link: Aria2Link, settings: Settings) => Promise<SendResult>;
 }
 
 /**
@@ -79,8 +82,17 @@ export async function takeOver(item: NewBrowserDownload, deps: TakeOverDeps): Pr
   };
   // Under a speed limit of the user's only the extension can keep, even a fast site is taken over.
   const limited = limitHolds([settings.overallLimitBytesPerSecond, settings.perDownloadLimitBytesPerSecond]);
-  const match = await deps.probe(file, item.referrer || null, !limited);
+  const toAria2 = settings.sendToAria2 && deps.aria2 ? deps.aria2 : null;
+  const match = await deps.probe(file, item.referrer || null, !limited && !toAria2);
   if (!match.same) return leave(item, match.reason, deps);
+  // aria2 fetches it elsewhere, however fast the site; the browser's download is cancelled only on a GID.
+  if (toAria2) {
+    const name = await browser.chosenName(item.id);
+    if (name.kind === 'ended') return;
+    const filename = name.kind === 'named' ? name.name : nameFromUrl(decision.url);
+    const sent = await toAria2({ url: decision.url, filename, referrer: item.referrer || null }, settings);
+    return sent.ok ? browser.cancelAndErase(item.id) : leave(item, sent.reason, deps);
+  }
   const job = { url: decision.url, originalUrl: decision.originalUrl, sizeBytes: decision.sizeBytes };
   // A job holding pieces of this file goes on from them, however fast the site.
   if (await deps.adopt(job)) return browser.cancelAndErase(item.id);
