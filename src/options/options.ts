@@ -9,7 +9,11 @@ function field<T extends HTMLInputElement | HTMLTextAreaElement>(name: string): 
   return form.elements.namedItem(name) as T;
 }
 
+/** The settings as last loaded or saved: fields this form does not show are kept as they are. */
+let loaded: Settings | null = null;
+
 function show(settings: Settings): void {
+  loaded = settings;
   field<HTMLInputElement>('autoCapture').checked = settings.autoCapture;
   field<HTMLInputElement>('thresholdMiB').value = String(Math.round(settings.thresholdBytes / MIB));
   field<HTMLInputElement>('connectionsPerDownload').value = String(settings.connectionsPerDownload);
@@ -22,10 +26,13 @@ function show(settings: Settings): void {
   field<HTMLInputElement>('sendToAria2').checked = settings.sendToAria2;
   field<HTMLInputElement>('aria2RpcUrl').value = settings.aria2RpcUrl;
   field<HTMLInputElement>('aria2Secret').value = settings.aria2Secret;
+  field<HTMLInputElement>('notifyOnFinish').checked = settings.notifyOnFinish;
 }
 
 function read(): Settings {
+  if (loaded === null) throw new Error('the settings have not loaded yet');
   return {
+    ...loaded,
     autoCapture: field<HTMLInputElement>('autoCapture').checked,
     thresholdBytes: Math.round(Number(field<HTMLInputElement>('thresholdMiB').value) * MIB),
     connectionsPerDownload: Number(field<HTMLInputElement>('connectionsPerDownload').value),
@@ -40,6 +47,7 @@ function read(): Settings {
     sendToAria2: field<HTMLInputElement>('sendToAria2').checked,
     aria2RpcUrl: field<HTMLInputElement>('aria2RpcUrl').value.trim(),
     aria2Secret: field<HTMLInputElement>('aria2Secret').value,
+    notifyOnFinish: field<HTMLInputElement>('notifyOnFinish').checked,
   };
 }
 

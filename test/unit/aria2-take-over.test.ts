@@ -143,7 +143,7 @@ describe('the context menu and aria2', () => {
   const manager = {
     add: async (job: NewJob) => {
       added.push(job);
-      return 'job-9';
+      return 'job-9' as JobId;
     },
   };
   const click = (menuItemId: string, settings: Settings) =>
