@@ -24,6 +24,8 @@ export interface Settings {
   aria2RpcUrl: string;
   /** aria2's --rpc-secret; kept in storage.local only, sent in RPC bodies only, never logged. */
   aria2Secret: string;
+  /** A system notification when a download completes or fails (off unless the user turns it on). */
+  notifyOnFinish: boolean;
 }
 
 export const SETTINGS_KEY = 'settings';
@@ -40,6 +42,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   sendToAria2: false,
   aria2RpcUrl: 'http://127.0.0.1:6800/jsonrpc',
   aria2Secret: '',
+  notifyOnFinish: false,
 });
 
 export const LIMITS = {
@@ -91,6 +94,7 @@ export function validateSettings(input: unknown): Validated<Settings> {
       return { ok: false, error: `${key} must be a whole number of bytes per second (0 for no limit)` };
   }
   if (typeof s.sendToAria2 !== 'boolean') return { ok: false, error: 'sendToAria2 must be true or false' };
+  if (typeof s.notifyOnFinish !== 'boolean') return { ok: false, error: 'notifyOnFinish must be true or false' };
   const aria2 = validateAria2(s.aria2RpcUrl, s.aria2Secret);
   if (aria2 !== null) return { ok: false, error: aria2 };
   if (!Array.isArray(s.excludedDomains) || s.excludedDomains.length > 1000)
@@ -114,6 +118,7 @@ export function validateSettings(input: unknown): Validated<Settings> {
       sendToAria2: s.sendToAria2,
       aria2RpcUrl: s.aria2RpcUrl as string,
       aria2Secret: s.aria2Secret as string,
+      notifyOnFinish: s.notifyOnFinish,
     },
   };
 }

@@ -19,6 +19,7 @@ describe('settings', () => {
       sendToAria2: false,
       aria2RpcUrl: 'http://127.0.0.1:6800/jsonrpc',
       aria2Secret: '',
+      notifyOnFinish: false,
     });
   });
 
