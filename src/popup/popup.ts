@@ -4,6 +4,7 @@ import type { JobView, Snapshot } from '../shared/job-view';
 import { request } from '../shared/messenger';
 import { SNAPSHOT_PORT } from '../shared/protocol';
 import { wireAddLink } from './add-link';
+import { mountAria2List } from './aria2-list';
 import { formatSpeed } from './format';
 import { type JobAction, renderJob } from './job-item';
 
@@ -82,4 +83,5 @@ document
   .querySelector('#clear-skipped')!
   .addEventListener('click', () => void request({ type: 'skipped/clear' }));
 wireAddLink(document.querySelector<HTMLFormElement>('#add-link')!);
+mountAria2List(document.querySelector<HTMLElement>('#aria2-jobs')!);
 connect();
