@@ -21,7 +21,8 @@ export type ErrorCode =
   | 'RETRIES_EXHAUSTED'
   | 'REDIRECTED'
   | 'LINK_EXPIRED'
-  | 'URL_NOT_ALLOWED';
+  | 'URL_NOT_ALLOWED'
+  | 'CHECKSUM_MISMATCH';
 
 export class DownloadError extends Error {
   override name = 'DownloadError';
@@ -160,6 +161,26 @@ export class UrlNotAllowedError extends DownloadError {
   override name = 'UrlNotAllowedError';
   constructor(readonly url: string) {
     super('URL_NOT_ALLOWED', 'job', `${url} is not allowed for this download`);
+  }
+}
+
+/**
+ * Every byte arrived, and the file's SHA-256 is not the one expected (the user's, or the server's digest):
+ * the file is not kept under its name.
+ */
+export class ChecksumMismatchError extends DownloadError {
+  override name = 'ChecksumMismatchError';
+  constructor(
+    readonly actualSha256: string,
+    readonly expectedSha256: string,
+    /** Who expected it: "the SHA-256 you gave", "the server's Repr-Digest". */
+    readonly source: string,
+  ) {
+    super(
+      'CHECKSUM_MISMATCH',
+      'job',
+      `checksum mismatch: the file's SHA-256 is ${actualSha256}, but ${source} is ${expectedSha256}`,
+    );
   }
 }
 

@@ -1,4 +1,5 @@
 import { parseContentRange } from './content-range';
+import { serverDigest } from './digest';
 import { ContentRangeError, ResourceChangedError } from './errors';
 import { classifyFailure } from './failure';
 import { chooseFilename } from './filename';
@@ -73,6 +74,7 @@ function describeRemote(url: string, response: HttpResponse, acceptRanges: boole
     etag: h.get('etag'),
     lastModified: h.get('last-modified'),
     mime,
+    digest: serverDigest(h),
     filename: chooseFilename({
       contentDisposition: h.get('content-disposition'),
       url: response.url || url,

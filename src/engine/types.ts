@@ -104,6 +104,18 @@ export interface RemoteFile {
   mime: string | null;
   /** Sanitised name, safe to hand to a file system or chrome.downloads. */
   filename: string;
+  /**
+   * The file's SHA-256 as the server states it (Repr-Digest, else Digest: digest.ts), to hold the finished file
+   * to. Absent in records written before it was read: none.
+   */
+  digest?: ServerDigest | null;
+}
+
+/** A SHA-256 the server states for the whole file. */
+export interface ServerDigest {
+  /** Lowercase hex of the 32 bytes. */
+  sha256: string;
+  header: 'repr-digest' | 'digest';
 }
 
 /** What a sink keeps between sessions so a job can resume. */
