@@ -7,8 +7,11 @@ export type Command =
       connections: number;
       outPath: string | null;
       quiet: boolean;
+      verbose: boolean;
       /** Bytes per second, or null for no limit. */
       limitRate: number | null;
+      /** The SHA-256 the file must have (lowercase hex), or null. */
+      sha256: string | null;
     }
   | { kind: 'probe'; url: string; json: boolean }
   | { kind: 'help' };
@@ -19,7 +22,11 @@ export const USAGE = `usage: accel <url> [-n CONNECTIONS] [-o PATH] [--limit-rat
   -n, --connections N   most parallel connections (1-32, default 8); they ramp up while it helps
   -o, --output PATH     where to save (default: the server's filename in the current directory)
       --limit-rate RATE cap the speed, in bytes per second; K, M, G suffixes (1024-based): 500K, 2M
+      --checksum sha256=HEX
+                        the SHA-256 the file must have; a file that differs is deleted (exit 1). The
+                        server's Repr-Digest or Digest: SHA-256 header is checked too when it sends one
   -q, --quiet           no progress output
+  -v, --verbose         also say how the file was hashed
       --json            (probe) print one JSON object
 
 Run the same command again after an interruption to resume.`;
@@ -36,7 +43,9 @@ export function parseCommand(argv: string[]): Command {
       connections: { type: 'string', short: 'n' },
       output: { type: 'string', short: 'o' },
       quiet: { type: 'boolean', short: 'q' },
+      verbose: { type: 'boolean', short: 'v' },
       'limit-rate': { type: 'string' },
+      checksum: { type: 'string' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -58,7 +67,9 @@ export function parseCommand(argv: string[]): Command {
     connections,
     outPath: values.output ?? null,
     quiet: values.quiet ?? false,
+    verbose: values.verbose ?? false,
     limitRate: values['limit-rate'] === undefined ? null : parseRate(values['limit-rate']),
+    sha256: values.checksum === undefined ? null : parseChecksum(values.checksum),
   };
 }
 
@@ -75,6 +86,18 @@ export function parseRate(value: string): number {
     throw new UsageError(`--limit-rate must be a rate of at least 1K (e.g. 500K, 2M), got "${value}"`);
   }
   return bytes;
+}
+
+/** `sha256=HEX` (also `sha-256=` or `SHA256:`): lowercase hex. Other algorithms are refused by name. */
+export function parseChecksum(value: string): string {
+  const match = /^\s*([\w-]+)[=:]\s*([0-9a-f]+)\s*$/i.exec(value);
+  const algorithm = match?.[1]?.toLowerCase().replace('-', '');
+  if (algorithm !== undefined && algorithm !== 'sha256')
+    throw new UsageError(`--checksum supports sha256 only, got "${match?.[1]}"`);
+  const hex = match?.[2];
+  if (hex?.length !== 64)
+    throw new UsageError(`--checksum must be sha256= and 64 hex digits, got "${value}"`);
+  return hex.toLowerCase();
 }
 
 function checkUrl(value: string): string {

@@ -1,7 +1,9 @@
 import { type FileHandle, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
+import { type ExpectedHashes, judge, type Sha256, type Verdict } from '../engine/integrity';
 import { addRange } from '../engine/ranges';
 import type { ByteRange, PieceSink, RemoteFile, SavedState } from '../engine/types';
+import { PrefixHasher } from './prefix-hasher';
 
 const RECORD_VERSION = 1;
 /** How often the resume record is rewritten while bytes arrive. */
@@ -18,6 +20,10 @@ export interface FileSinkOptions {
   /** Explicit output path; otherwise the server's filename in `dir`. */
   outPath: string | null;
   dir: string;
+  /** The SHA-256 the file must have (lowercase hex), or null; the server's digest is checked as well. */
+  expectedSha256?: string | null;
+  /** The hash to use; without one, nothing is hashed. */
+  createSha256?: () => Sha256;
 }
 
 /**
@@ -33,8 +39,19 @@ export class FileSink implements PieceSink {
   private done: ByteRange[] = [];
   private lastSaveMs = 0;
   private saving: Promise<void> = Promise.resolve();
+  private readonly hasher: PrefixHasher | null;
+  /** The file's SHA-256 and what it was held to, once `finish` has hashed it. */
+  verdict: Verdict | null = null;
 
-  constructor(private readonly o: FileSinkOptions) {}
+  constructor(private readonly o: FileSinkOptions) {
+    const create = o.createSha256;
+    this.hasher = create ? new PrefixHasher(create, (offset, length) => this.readAt(offset, length)) : null;
+  }
+
+  /** How many bytes were hashed as they were written / read back from the file. */
+  get hashedBytes(): { streamed: number; readBack: number } {
+    return { streamed: this.hasher?.streamedBytes ?? 0, readBack: this.hasher?.readBackBytes ?? 0 };
+  }
 
   /** Where the file is (or will be) once complete; null before the server was asked. */
   get finalPath(): string | null {
@@ -61,6 +78,9 @@ export class FileSink implements PieceSink {
     } else {
       this.file ??= await open(partPath, 'r+');
     }
+    this.hasher?.reset();
+    // A resumed run hashes the prefix it finds on disk once, in the background.
+    if (done.length > 0) this.hasher?.follow(() => this.done);
     await this.save();
   }
 
@@ -70,6 +90,7 @@ export class FileSink implements PieceSink {
     for (const chunk of chunks) length += chunk.byteLength;
     await this.file.writev(chunks as Uint8Array[], offset);
     this.done = addRange(this.done, { start: offset, end: offset + length - 1 });
+    this.hasher?.written(offset, chunks, () => this.done);
     const now = Date.now();
     if (now - this.lastSaveMs >= SAVE_INTERVAL_MS) {
       this.lastSaveMs = now;
@@ -80,6 +101,7 @@ export class FileSink implements PieceSink {
 
   async reset(): Promise<void> {
     this.done = [];
+    this.hasher?.reset();
     await this.file?.truncate(0);
   }
 
@@ -87,10 +109,46 @@ export class FileSink implements PieceSink {
     if (!this.path) throw new Error('finish before begin');
     await this.saving;
     if (!this.file) this.file = await open(`${this.path}.part`, 'w+');
+    if (this.hasher && this.remote) await this.verify(this.hasher, this.remote);
     await this.file.close();
     this.file = null;
     await rename(`${this.path}.part`, this.path);
     await rm(`${this.path}.part.json`, { force: true });
+  }
+
+  /**
+   * Holds the whole file to the expected hashes before it gets its name. A wrong file is deleted with its
+   * resume record, so neither the output path nor a later run's resume keeps any of its bytes.
+   */
+  private async verify(hasher: PrefixHasher, remote: RemoteFile): Promise<void> {
+    const size = remote.size ?? (this.done.at(-1)?.end ?? -1) + 1;
+    const expected: ExpectedHashes = { user: this.o.expectedSha256 ?? null, server: remote.digest ?? null };
+    this.verdict = judge(await hasher.digest(size), expected);
+    if (!this.verdict.error) return;
+    await this.discard();
+    throw this.verdict.error;
+  }
+
+  /** Deletes the `.part` and its resume record. */
+  async discard(): Promise<void> {
+    await this.file?.close();
+    this.file = null;
+    this.remote = null;
+    if (!this.path) return;
+    await rm(`${this.path}.part`, { force: true });
+    await rm(`${this.path}.part.json`, { force: true });
+  }
+
+  private async readAt(offset: number, length: number): Promise<Uint8Array> {
+    if (!this.file) throw new Error('read before begin');
+    const buffer = new Uint8Array(length);
+    let read = 0;
+    while (read < length) {
+      const { bytesRead } = await this.file.read(buffer, read, length - read, offset + read);
+      if (bytesRead === 0) break;
+      read += bytesRead;
+    }
+    return read === length ? buffer : buffer.subarray(0, read);
   }
 
   /** Stops (pause, interrupt, failure): records what is on disk so the next run resumes from there. */

@@ -26,6 +26,7 @@ type RangeFaults = Pick<
   ServerOptions,
   | 'contentType'
   | 'contentDisposition'
+  | 'extraHeaders'
   | 'ignoreRange'
   | 'shiftBytes'
   | 'maxRangeBytes'
@@ -69,6 +70,7 @@ function baseHeaders(validators: Validators, options: RangeFaults): OutgoingHttp
   if (validators.etag !== null) headers.etag = validators.etag;
   if (validators.lastModified !== null) headers['last-modified'] = validators.lastModified;
   if (options.contentDisposition) headers['content-disposition'] = options.contentDisposition;
+  for (const [name, value] of Object.entries(options.extraHeaders ?? {})) headers[name] = value;
   return headers;
 }
 

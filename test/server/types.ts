@@ -14,6 +14,8 @@ export interface ServerOptions {
   contentType?: string;
   /** Sent verbatim when set. */
   contentDisposition?: string | null;
+  /** More headers sent verbatim with every answer about the file (e.g. `repr-digest`, `digest`). */
+  extraHeaders?: Readonly<Record<string, string>>;
 
   /** Caps every connection (socket) at this rate. */
   bytesPerSecond?: number;
