@@ -7,6 +7,7 @@ import { listen } from '../shared/messenger';
 import { isOwnSender, SNAPSHOT_PORT, WORKER_MESSAGES } from '../shared/protocol';
 import { openStore } from '../store/schema';
 import { forwardToAria2 } from './aria2/forward';
+import { Badge } from './badge';
 import { probeFromPage } from './browser-match';
 import { ResponseLog } from './browser-responses';
 import { handleCommand } from './commands';
@@ -14,6 +15,7 @@ import { createMenu, onMenuClicked } from './context-menu';
 import { heldDownloads, resumeHeld } from './held-downloads';
 import { JobManager } from './job-manager';
 import { KeepAlive, WAKE_ALARM } from './keep-alive';
+import { Notifier } from './notify';
 import { findOwnDownload, startOwnDownload } from './own-downloads';
 import { isSaveUrl } from './save-streams';
 import { getSettings, watchSettings } from './settings-cache';
@@ -31,12 +33,19 @@ const responses = new ResponseLog();
 const traffic = new Traffic();
 const applied = getSettings().then((settings) => traffic.apply(settings));
 const hub = new SnapshotHub(async () => buildSnapshot(await db, (await services).live));
+// The toolbar badge (activity) and, if the user wants them, notifications of finished downloads.
+const notifier = new Notifier(async () => (await getSettings()).notifyOnFinish);
+const badge = new Badge(
+  async () => buildSnapshot(await db, (await services).live),
+  (snapshot) => notifier.observe(snapshot.jobs),
+);
 const db = openStore();
 const services = db.then(async (store) => {
   const manager: JobManager = new JobManager(store, {
     settings: getSettings,
     onChange: () => {
       hub.changed();
+      badge.changed();
       keepAlive.set(manager.busy);
     },
     browser: { start: startOwnDownload, find: findOwnDownload },
@@ -47,6 +56,7 @@ const services = db.then(async (store) => {
   await resumeHeld();
   await manager.restore();
   keepAlive.set(manager.busy);
+  badge.changed();
   return manager;
 });
 
