@@ -14,6 +14,8 @@ export default defineConfig({
           testTimeout: 30_000,
           include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/server/**/*.test.ts'],
           environment: 'node',
+          // The fake `chrome` webextension-polyfill needs to find when src/shared/browser-api.ts is imported.
+          setupFiles: ['test/unit/setup-chrome.ts'],
           sequence: { groupOrder: 0 },
         },
       },

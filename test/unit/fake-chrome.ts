@@ -1,8 +1,13 @@
 /**
  * The few chrome.* APIs the worker's job manager, saver and take-over call, faked for Node: a browser download
  * list the test can drive (complete, interrupt), an offscreen document whose opened save URLs become downloads
- * (reported to `onCreated`), session rules and session storage. Installed on globalThis.chrome by
- * `installFakeChrome`.
+ * (reported to `onCreated`), session rules and session storage.
+ *
+ * One `chrome` object is installed on globalThis when this module loads (the unit project's setup file imports
+ * it before any test module, so webextension-polyfill finds `chrome.runtime.id` when it is evaluated) and stays
+ * the same object for the whole file: the polyfill keeps what it wrapped. `installFakeChrome` gives it a fresh
+ * state. Like Chromium, each method returns a promise when called without a callback and calls the callback
+ * (setting `chrome.runtime.lastError` on failure) when given one, which is how the polyfill calls it.
  */
 export interface FakeDownload {
   id: number;
@@ -37,9 +42,11 @@ export interface FakeChrome {
   known(download: Omit<FakeDownload, 'startTime'> & { startTime?: string }): void;
 }
 
-export function installFakeChrome(): FakeChrome {
-  let nextId = 100;
-  let offscreenOpen = false;
+let state: FakeChrome = freshState();
+let nextId = 100;
+let offscreenOpen = false;
+
+function freshState(): FakeChrome {
   const fake: FakeChrome = {
     downloads: [],
     started: [],
@@ -53,93 +60,132 @@ export function installFakeChrome(): FakeChrome {
     session: new Map(),
     known: (d) => fake.downloads.push({ startTime: new Date().toISOString(), ...d }),
   };
-  const chrome = {
-    runtime: {
-      id: 'fakemiedkhlmlmmbccllciacifpncpfc',
-      ContextType: { OFFSCREEN_DOCUMENT: 'OFFSCREEN_DOCUMENT' },
-      getURL: (path: string) => `chrome-extension://fakemiedkhlmlmmbccllciacifpncpfc/${path}`,
-      getContexts: async () => (offscreenOpen ? [{ contextType: 'OFFSCREEN_DOCUMENT' }] : []),
-      sendMessage: async (message: { type: string; url?: string }) => {
-        if (message.type === 'offscreen/save' && message.url) {
-          const url = message.url;
-          fake.opened.push(url);
-          const id = nextId++;
-          fake.downloads.push({
-            id,
-            url,
-            filename: '',
-            state: 'in_progress',
-            startTime: new Date().toISOString(),
-          });
-          setTimeout(() => fake.onCreated?.({ id, url }), 0);
-        }
-        return { ok: true, value: null };
-      },
-    },
-    offscreen: {
-      Reason: { BLOBS: 'BLOBS' },
-      createDocument: async () => {
-        offscreenOpen = true;
-      },
-      closeDocument: async () => {
-        offscreenOpen = false;
-      },
-    },
-    downloads: {
-      download: async (options: { url: string; filename?: string }) => {
-        fake.started.push({ url: options.url, filename: options.filename });
-        const id = nextId++;
-        fake.downloads.push({
-          id,
-          url: options.url,
-          filename: options.filename ?? '',
-          state: 'in_progress',
-          startTime: new Date().toISOString(),
-        });
-        return id;
-      },
-      search: async (query: { id?: number; url?: string; startedAfter?: string }) =>
-        fake.downloads.filter(
-          (d) =>
-            (query.id === undefined || d.id === query.id) &&
-            (query.url === undefined || d.url === query.url) &&
-            (query.startedAfter === undefined || d.startTime >= query.startedAfter),
-        ),
-      cancel: async (id: number) => {
-        fake.beforeCancel?.(id);
-        fake.cancelled.push(id);
-        const d = fake.downloads.find((x) => x.id === id);
-        if (d && d.state === 'in_progress') d.state = 'interrupted';
-      },
-      erase: async ({ id }: { id: number }) => {
-        fake.erased.push(id);
-        fake.downloads = fake.downloads.filter((d) => d.id !== id);
-        return [id];
-      },
-      removeFile: async (id: number) => {
-        fake.removedFiles.push(id);
-      },
-    },
-    storage: {
-      session: {
-        get: async (key: string) => (fake.session.has(key) ? { [key]: fake.session.get(key) } : {}),
-        set: async (items: Record<string, unknown>) => {
-          for (const [key, value] of Object.entries(items)) fake.session.set(key, value);
-        },
-        remove: async (key: string) => {
-          fake.session.delete(key);
-        },
-      },
-    },
-    declarativeNetRequest: {
-      getSessionRules: async () => fake.sessionRules.map((id) => ({ id })),
-      updateSessionRules: async (update: { addRules?: { id: number }[]; removeRuleIds?: number[] }) => {
-        const removed = new Set(update.removeRuleIds ?? []);
-        fake.sessionRules = fake.sessionRules.filter((id) => !removed.has(id));
-        fake.sessionRules.push(...(update.addRules ?? []).map((r) => r.id));
-      },
-    },
-  };
-  Object.assign(globalThis, { chrome });
   return fake;
+}
+
+const runtime: { lastError?: { message: string } } & Record<string, unknown> = {};
+
+/** An async fake method callable both ways, as Chromium's MV3 methods are. */
+// biome-ignore lint/suspicious/noExplicitAny: fakes take whatever the callers pass
+function api<A extends any[], R>(
+  fn: (...args: A) => Promise<R>,
+): (...args: unknown[]) => Promise<R> | undefined {
+  return (...args: unknown[]) => {
+    const last = args.at(-1);
+    if (typeof last !== 'function') return fn(...(args as A));
+    const callback = last as (value?: R) => void;
+    fn(...(args.slice(0, -1) as A)).then(
+      (value) => callback(value),
+      (error: unknown) => {
+        runtime.lastError = { message: error instanceof Error ? error.message : String(error) };
+        try {
+          callback();
+        } finally {
+          delete runtime.lastError;
+        }
+      },
+    );
+    return undefined;
+  };
+}
+
+Object.assign(runtime, {
+  id: 'fakemiedkhlmlmmbccllciacifpncpfc',
+  ContextType: { OFFSCREEN_DOCUMENT: 'OFFSCREEN_DOCUMENT' },
+  getURL: (path: string) => `chrome-extension://fakemiedkhlmlmmbccllciacifpncpfc/${path}`,
+  getContexts: api(async () => (offscreenOpen ? [{ contextType: 'OFFSCREEN_DOCUMENT' }] : [])),
+  sendMessage: api(async (message: { type: string; url?: string }) => {
+    if (message.type === 'offscreen/save' && message.url) {
+      const url = message.url;
+      state.opened.push(url);
+      const id = nextId++;
+      state.downloads.push({
+        id,
+        url,
+        filename: '',
+        state: 'in_progress',
+        startTime: new Date().toISOString(),
+      });
+      setTimeout(() => state.onCreated?.({ id, url }), 0);
+    }
+    return { ok: true, value: null };
+  }),
+});
+
+const chrome = {
+  runtime,
+  offscreen: {
+    Reason: { BLOBS: 'BLOBS' },
+    createDocument: api(async () => {
+      offscreenOpen = true;
+    }),
+    closeDocument: api(async () => {
+      offscreenOpen = false;
+    }),
+  },
+  downloads: {
+    download: api(async (options: { url: string; filename?: string }) => {
+      state.started.push({ url: options.url, filename: options.filename });
+      const id = nextId++;
+      state.downloads.push({
+        id,
+        url: options.url,
+        filename: options.filename ?? '',
+        state: 'in_progress',
+        startTime: new Date().toISOString(),
+      });
+      return id;
+    }),
+    search: api(async (query: { id?: number; url?: string; startedAfter?: string }) =>
+      state.downloads.filter(
+        (d) =>
+          (query.id === undefined || d.id === query.id) &&
+          (query.url === undefined || d.url === query.url) &&
+          (query.startedAfter === undefined || d.startTime >= query.startedAfter),
+      ),
+    ),
+    cancel: api(async (id: number) => {
+      state.beforeCancel?.(id);
+      state.cancelled.push(id);
+      const d = state.downloads.find((x) => x.id === id);
+      if (d && d.state === 'in_progress') d.state = 'interrupted';
+    }),
+    erase: api(async ({ id }: { id: number }) => {
+      state.erased.push(id);
+      state.downloads = state.downloads.filter((d) => d.id !== id);
+      return [id];
+    }),
+    removeFile: api(async (id: number) => {
+      state.removedFiles.push(id);
+    }),
+  },
+  storage: {
+    session: {
+      get: api(async (key: string) => (state.session.has(key) ? { [key]: state.session.get(key) } : {})),
+      set: api(async (items: Record<string, unknown>) => {
+        for (const [key, value] of Object.entries(items)) state.session.set(key, value);
+      }),
+      remove: api(async (key: string) => {
+        state.session.delete(key);
+      }),
+    },
+  },
+  declarativeNetRequest: {
+    getSessionRules: api(async () => state.sessionRules.map((id) => ({ id }))),
+    updateSessionRules: api(async (update: { addRules?: { id: number }[]; removeRuleIds?: number[] }) => {
+      const removed = new Set(update.removeRuleIds ?? []);
+      state.sessionRules = state.sessionRules.filter((id) => !removed.has(id));
+      state.sessionRules.push(...(update.addRules ?? []).map((r) => r.id));
+    }),
+  },
+};
+
+Object.assign(globalThis, { chrome });
+
+/** A fresh fake browser state (no downloads, rules or session data) behind the one installed `chrome`. */
+export function installFakeChrome(): FakeChrome {
+  state = freshState();
+  nextId = 100;
+  offscreenOpen = false;
+  return state;
 }
