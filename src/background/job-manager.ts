@@ -3,6 +3,7 @@ import type { HostPool } from '../engine/host-pool';
 import type { RateLimiter } from '../engine/rate-limiter';
 import { serializeError } from '../shared/job-state';
 import type { Settings } from '../shared/settings';
+import { settingsForSite } from '../shared/site-settings';
 import { deleteOrphanPieces } from '../store/pieces';
 import type { JobId, JobRecord, Store } from '../store/schema';
 import { type BrowserDownloads, HandOff } from './hand-off';
@@ -103,7 +104,8 @@ export class JobManager {
   }
 
   async retry(id: JobId): Promise<void> {
-    const job = await this.records.apply(id, { type: 'retry' });
+    // The file is hashed again as it is saved again.
+    const job = await this.records.apply(id, { type: 'retry' }, { integrity: null });
     if (!job) return;
     // Starting from zero: no byte a warning spoke of is kept.
     if (job.done.length === 0 && job.warning) await this.records.warn(id, null);
@@ -190,7 +192,8 @@ export class JobManager {
     await addRefererRule(job.id, urls, job.referrer).catch(() => {});
     const { traffic } = this.deps;
     const outcome = await runJob(this.db, job, live, {
-      maxConnections: settings.connectionsPerDownload,
+      // A site rule's connections replace the general setting for that site's jobs.
+      maxConnections: settingsForSite(settings, [job.originalUrl ?? job.url, job.url]).connectionsPerDownload,
       // Excluded domains hold for every URL of the job: a renewed link too.
       allowUrl: (url) => allowsUrl(url, settings),
       pool: await traffic.hostPool(),

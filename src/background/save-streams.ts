@@ -1,5 +1,5 @@
 import type { RemoteFile } from '../engine/types';
-import { readPieces } from '../store/piece-reader';
+import { readPieces, type StreamSeal } from '../store/piece-reader';
 import type { JobId, Store } from '../store/schema';
 
 /**
@@ -26,7 +26,11 @@ export class SaveStreams {
   /** Tokens whose stream this worker ended with an error (the pieces stopped being the file). */
   private readonly failed = new Set<string>();
 
-  constructor(private readonly db: Store) {}
+  /** `seal`: each stream's hash and the check its last bytes wait for (file-check.ts). */
+  constructor(
+    private readonly db: Store,
+    private readonly seal?: (jobId: JobId) => StreamSeal,
+  ) {}
 
   /** A new URL that streams `remote` of the job. */
   create(jobId: JobId, remote: RemoteFile): string {
@@ -55,7 +59,7 @@ export class SaveStreams {
     this.opened.delete(token); // served once: a second request (a resumed download) would start over
     const { jobId, remote } = opened;
     return new Response(
-      readPieces(this.db, jobId, remote, () => this.failed.add(token)),
+      readPieces(this.db, jobId, remote, () => this.failed.add(token), this.seal?.(jobId)),
       {
         headers: {
           'content-type': 'application/octet-stream',

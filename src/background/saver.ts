@@ -3,6 +3,7 @@ import type { RemoteFile } from '../engine/types';
 import { serializeError } from '../shared/job-state';
 import { sameFile } from '../store/piece-reader';
 import type { JobId, JobRecord, Store } from '../store/schema';
+import { fileSeal } from './file-check';
 import type { JobRecords } from './job-records';
 import { closeDocument, openSave } from './offscreen-client';
 import { discard, discardUnfinished, removeAndErase, sortEarlierSaves } from './save-downloads';
@@ -54,7 +55,7 @@ export class Saver {
     private readonly records: JobRecords,
     private readonly onUserCancel: (jobId: JobId) => Promise<void> = async () => {},
   ) {
-    this.streams = new SaveStreams(db);
+    this.streams = new SaveStreams(db, (jobId) => fileSeal(records, jobId));
   }
 
   get busy(): boolean {

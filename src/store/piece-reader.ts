@@ -1,3 +1,4 @@
+import type { Sha256 } from '../engine/integrity';
 import type { RemoteFile } from '../engine/types';
 import { changeCount, generation, nextChange } from './piece-events';
 import { pieceAt } from './pieces';
@@ -14,6 +15,16 @@ export class PiecesChangedError extends Error {
 }
 
 /**
+ * Hashes the stream's bytes as they pass and holds its last bytes back until `check` has seen the file's
+ * SHA-256: when `check` rejects (the file is not the one expected), the stream errors instead of ending, so the
+ * reader never gets the whole of a wrong file.
+ */
+export interface StreamSeal {
+  hash: Sha256;
+  check(sha256: string): Promise<void>;
+}
+
+/**
  * A job's file as one byte stream, in order, while its pieces are still arriving: each byte is sent once the
  * piece holding it is stored, so the browser writes the file while the rest is fetched. Exactly `remote.size`
  * bytes, then close; it errors (never closes early) if the pieces are cleared or the job's remote file is no
@@ -24,6 +35,7 @@ export function readPieces(
   jobId: JobId,
   remote: RemoteFile,
   onError?: (error: unknown) => void,
+  seal?: StreamSeal,
 ): ReadableStream<Uint8Array> {
   const size = remote.size;
   if (size === null) throw new TypeError('readPieces needs a known size');
@@ -54,8 +66,16 @@ export function readPieces(
     { highWaterMark: 0 },
   );
 
+  /** The last bytes pass only once the whole file is judged (an empty file is judged before it closes). */
+  async function release(controller: ReadableStreamDefaultController<Uint8Array>, last: Uint8Array | null) {
+    if (last) seal?.hash.update(last);
+    if (seal) await seal.check(seal.hash.digestHex());
+    if (last) controller.enqueue(last);
+    controller.close();
+  }
+
   async function next(controller: ReadableStreamDefaultController<Uint8Array>): Promise<void> {
-    if (offset === size) return controller.close();
+    if (offset === size) return release(controller, null);
     for (;;) {
       const seen = changeCount(jobId);
       const { job, piece } = await pieceAt(db, jobId, offset);
@@ -70,10 +90,11 @@ export function readPieces(
         check(job?.remote); // cleared while reading: the blob may already name another version's bytes
         if (offset + value.length > end) throw new PiecesChangedError(`a stored piece overruns byte ${end}`);
         offset += value.length;
-        controller.enqueue(value);
         if (offset !== end)
           throw new PiecesChangedError(`a stored piece is shorter than its record at byte ${offset}`);
-        if (offset === size) controller.close();
+        if (offset === size) return release(controller, value);
+        seal?.hash.update(value);
+        controller.enqueue(value);
         return;
       }
       if ((await nextChange(jobId, seen, RECHECK_MS, cancelled.signal)) === 'aborted') return;
