@@ -1,4 +1,5 @@
 import type { Settings } from '../shared/settings';
+import { settingsForSite, siteRuleFor } from '../shared/site-settings';
 import type { JobId } from '../store/schema';
 import type { Aria2Link, SendResult } from './aria2/send';
 import { type BrowserFile, fastAlone, limitHolds, type Match } from './browser-match';
@@ -62,7 +63,9 @@ export interface TakeOverDeps {
  */
 export async function takeOver(item: NewBrowserDownload, deps: TakeOverDeps): Promise<void> {
   if (isOwnDownload(item.url, item.finalUrl)) return;
-  const settings = await deps.settings();
+  // The site's rule (options page) gives this download its threshold, connections, always or never.
+  const general = await deps.settings();
+  const settings = settingsForSite(general, [item.url, item.finalUrl]);
   const decision = decide(item, settings);
   if (!decision.take) {
     if (decision.reason) await skip(item, decision.reason, deps);
@@ -80,8 +83,11 @@ export async function takeOver(item: NewBrowserDownload, deps: TakeOverDeps): Pr
     mime: item.mime,
     validators: deps.validators(decision.url),
   };
-  // Under a speed limit of the user's only the extension can keep, even a fast site is taken over.
-  const limited = limitHolds([settings.overallLimitBytesPerSecond, settings.perDownloadLimitBytesPerSecond]);
+  // Under a speed limit of the user's only the extension can keep, or a site rule "always", even a fast site
+  // is taken over.
+  const limited =
+    limitHolds([settings.overallLimitBytesPerSecond, settings.perDownloadLimitBytesPerSecond]) ||
+    siteRuleFor(general, [item.url, item.finalUrl])?.mode === 'always';
   const toAria2 = settings.sendToAria2 && deps.aria2 ? deps.aria2 : null;
   const match = await deps.probe(file, item.referrer || null, !limited && !toAria2);
   if (!match.same) return leave(item, match.reason, deps);

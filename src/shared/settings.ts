@@ -3,6 +3,8 @@
  * payload) into valid settings or says why not. Stored in chrome.storage.local under SETTINGS_KEY; the worker
  * re-reads them on storage.onChanged, so they apply without reloading the extension.
  */
+import { type SiteRule, validateSiteRules } from './site-rules';
+
 export interface Settings {
   /** Take over browser downloads automatically (otherwise only the context menu accelerates). */
   autoCapture: boolean;
@@ -14,6 +16,8 @@ export interface Settings {
   concurrentDownloads: number;
   /** Host names (and their subdomains) never taken over. */
   excludedDomains: string[];
+  /** Per-site rules (always / never accelerate, connections, threshold there); see site-rules.ts. */
+  siteRules: SiteRule[];
   /** Speed limit for all downloads together, bytes per second; 0 for none. Applies live. */
   overallLimitBytesPerSecond: number;
   /** Speed limit for each download, bytes per second; 0 for none. Applies live. */
@@ -37,6 +41,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   connectionsPerDownload: 6,
   concurrentDownloads: 3,
   excludedDomains: [],
+  siteRules: [],
   overallLimitBytesPerSecond: 0,
   perDownloadLimitBytesPerSecond: 0,
   sendToAria2: false,
@@ -94,11 +99,17 @@ export function validateSettings(input: unknown): Validated<Settings> {
       return { ok: false, error: `${key} must be a whole number of bytes per second (0 for no limit)` };
   }
   if (typeof s.sendToAria2 !== 'boolean') return { ok: false, error: 'sendToAria2 must be true or false' };
-  if (typeof s.notifyOnFinish !== 'boolean') return { ok: false, error: 'notifyOnFinish must be true or false' };
+  if (typeof s.notifyOnFinish !== 'boolean')
+    return { ok: false, error: 'notifyOnFinish must be true or false' };
   const aria2 = validateAria2(s.aria2RpcUrl, s.aria2Secret);
   if (aria2 !== null) return { ok: false, error: aria2 };
   if (!Array.isArray(s.excludedDomains) || s.excludedDomains.length > 1000)
     return { ok: false, error: 'excludedDomains must be a list' };
+  const siteRules = validateSiteRules(s.siteRules, normaliseDomain, {
+    connections: LIMITS.connectionsPerDownload,
+    thresholdBytes: LIMITS.thresholdBytes,
+  });
+  if (!siteRules.ok) return siteRules;
   const excludedDomains: string[] = [];
   for (const raw of s.excludedDomains) {
     const domain = typeof raw === 'string' ? normaliseDomain(raw) : null;
@@ -113,6 +124,7 @@ export function validateSettings(input: unknown): Validated<Settings> {
       connectionsPerDownload: s.connectionsPerDownload,
       concurrentDownloads: s.concurrentDownloads,
       excludedDomains,
+      siteRules: siteRules.value,
       overallLimitBytesPerSecond: s.overallLimitBytesPerSecond as number,
       perDownloadLimitBytesPerSecond: s.perDownloadLimitBytesPerSecond as number,
       sendToAria2: s.sendToAria2,
@@ -125,7 +137,11 @@ export function validateSettings(input: unknown): Validated<Settings> {
 
 /** Reads stored settings, keeping every valid field and defaulting the rest (storage may be old or edited). */
 export function settingsFromStorage(stored: unknown): Settings {
-  const merged: Settings = { ...DEFAULT_SETTINGS, excludedDomains: [...DEFAULT_SETTINGS.excludedDomains] };
+  const merged: Settings = {
+    ...DEFAULT_SETTINGS,
+    excludedDomains: [...DEFAULT_SETTINGS.excludedDomains],
+    siteRules: [...DEFAULT_SETTINGS.siteRules],
+  };
   if (typeof stored !== 'object' || stored === null) return merged;
   for (const key of Object.keys(merged) as (keyof Settings)[]) {
     const candidate = { ...merged, [key]: (stored as Record<string, unknown>)[key] };

@@ -14,6 +14,7 @@ describe('settings', () => {
       connectionsPerDownload: 6,
       concurrentDownloads: 3,
       excludedDomains: [],
+      siteRules: [],
       overallLimitBytesPerSecond: 0,
       perDownloadLimitBytesPerSecond: 0,
       sendToAria2: false,
