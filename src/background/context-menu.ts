@@ -1,3 +1,4 @@
+import { t } from '../shared/i18n';
 import type { SkipNote } from '../shared/job-view';
 import type { Settings } from '../shared/settings';
 import type { Aria2Link, SendResult } from './aria2/send';
@@ -10,8 +11,8 @@ export const ARIA2_MENU_ID = 'send-to-aria2';
 /** Menu items persist across worker restarts, so they are (re)created only on install and update. */
 export function createMenu(): void {
   chrome.contextMenus.removeAll(() => {
-    chrome.contextMenus.create({ id: MENU_ID, title: 'Download with accelerator', contexts: ['link'] });
-    chrome.contextMenus.create({ id: ARIA2_MENU_ID, title: 'Send to aria2', contexts: ['link'] });
+    chrome.contextMenus.create({ id: MENU_ID, title: t('menu_download'), contexts: ['link'] });
+    chrome.contextMenus.create({ id: ARIA2_MENU_ID, title: t('menu_send_to_aria2'), contexts: ['link'] });
   });
 }
 

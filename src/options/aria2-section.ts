@@ -1,4 +1,5 @@
 import { Aria2Client } from '../background/aria2/client';
+import { t } from '../shared/i18n';
 
 /**
  * The options page's aria2 part: turning "send to aria2" on asks for the optional cookies permission (in the
@@ -24,9 +25,7 @@ export function wireAria2Section(form: HTMLFormElement): void {
       (granted) =>
         say(
           cookies,
-          granted
-            ? 'Cookies: aria2 gets the site’s cookies for each download.'
-            : 'Cookies: not allowed, so aria2 gets downloads without the site’s cookies (sites that need a login will fail there).',
+          granted ? t('options_aria2_cookies_granted') : t('options_aria2_cookies_denied'),
           !granted,
         ),
       (error: unknown) => say(cookies, String(error), true),
@@ -35,10 +34,10 @@ export function wireAria2Section(form: HTMLFormElement): void {
 
   test.addEventListener('click', async () => {
     test.disabled = true;
-    say(status, 'Connecting…', false);
+    say(status, t('options_aria2_connecting'), false);
     try {
       const version = await new Aria2Client({ rpcUrl: url.value.trim(), secret: secret.value }).version();
-      say(status, `Connected: aria2 ${version}`, false);
+      say(status, t('options_aria2_connected', version), false);
     } catch (error) {
       say(status, error instanceof Error ? error.message : String(error), true);
     } finally {

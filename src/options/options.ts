@@ -1,9 +1,18 @@
+import { t } from '../shared/i18n';
+import { localizePage } from '../shared/i18n-dom';
 import { request } from '../shared/messenger';
 import { MIB, type Settings } from '../shared/settings';
 import { wireAria2Section } from './aria2-section';
+import { siteRulesEditor } from './site-rules-editor';
+
+localizePage();
 
 const form = document.querySelector<HTMLFormElement>('#settings')!;
 const status = document.querySelector<HTMLOutputElement>('#status')!;
+const siteRules = siteRulesEditor(
+  document.querySelector<HTMLElement>('#site-rule-rows')!,
+  document.querySelector<HTMLButtonElement>('#add-site-rule')!,
+);
 
 function field<T extends HTMLInputElement | HTMLTextAreaElement>(name: string): T {
   return form.elements.namedItem(name) as T;
@@ -19,6 +28,7 @@ function show(settings: Settings): void {
   field<HTMLInputElement>('connectionsPerDownload').value = String(settings.connectionsPerDownload);
   field<HTMLInputElement>('concurrentDownloads').value = String(settings.concurrentDownloads);
   field<HTMLTextAreaElement>('excludedDomains').value = settings.excludedDomains.join('\n');
+  siteRules.show(settings.siteRules);
   field<HTMLInputElement>('overallLimitMiB').value = String(settings.overallLimitBytesPerSecond / MIB);
   field<HTMLInputElement>('perDownloadLimitMiB').value = String(
     settings.perDownloadLimitBytesPerSecond / MIB,
@@ -40,6 +50,7 @@ function read(): Settings {
     excludedDomains: field<HTMLTextAreaElement>('excludedDomains')
       .value.split(/[\s,]+/)
       .filter(Boolean),
+    siteRules: siteRules.read(),
     overallLimitBytesPerSecond: Math.round(Number(field<HTMLInputElement>('overallLimitMiB').value) * MIB),
     perDownloadLimitBytesPerSecond: Math.round(
       Number(field<HTMLInputElement>('perDownloadLimitMiB').value) * MIB,
@@ -61,7 +72,7 @@ form.addEventListener('submit', async (event) => {
   try {
     // The worker validates and stores; it answers with the settings as saved (domains normalised).
     show(await request({ type: 'settings/set', settings: read() }));
-    say('Saved. Speed limits apply at once; the other settings apply to new downloads.');
+    say(t('options_saved'));
   } catch (error) {
     say(error instanceof Error ? error.message : String(error), true);
   }
