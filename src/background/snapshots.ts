@@ -1,9 +1,19 @@
 import { totalLength } from '../engine/ranges';
+import type { Progress } from '../engine/types';
+import { isFinal } from '../shared/job-state';
 import type { JobView, Snapshot } from '../shared/job-view';
+import { type SegmentMap, segmentMapOf } from '../shared/segment-map';
 import { listJobs } from '../store/jobs';
-import type { Store } from '../store/schema';
+import type { JobRecord, Store } from '../store/schema';
 import type { LiveJob } from './job-runner';
 import { listSkipped } from './skipped';
+
+/** A job's segment map while it has bytes to fetch and a known size. */
+function segmentsOf(job: JobRecord, progress: Progress | null): SegmentMap | null {
+  const size = progress?.totalBytes ?? job.sizeBytes;
+  if (size === null || size <= 0 || isFinal(job.state) || job.state.status === 'completing') return null;
+  return segmentMapOf(job.done, progress?.connections ?? [], size);
+}
 
 /** At most this often (4 Hz) a snapshot goes to the open popups. */
 const INTERVAL_MS = 250;
@@ -34,6 +44,7 @@ export async function buildSnapshot(db: Store, live: ReadonlyMap<string, LiveJob
         expectedSha256: job.expectedSha256 ?? null,
         integrity: job.integrity?.result ?? null,
         integrityNote: job.integrity?.note ?? null,
+        segments: segmentsOf(job, progress),
       };
     });
   return { jobs: views.reverse(), skipped };

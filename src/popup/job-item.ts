@@ -1,91 +1,13 @@
 import { formatBytes } from '../shared/format-bytes';
 import { t } from '../shared/i18n';
 import type { JobView } from '../shared/job-view';
+import { el, setText } from './dom';
 import { formatDuration, formatSpeed, percent } from './format';
+import { JobHash } from './job-hash';
+import { actionLabel, actionsFor, type JobAction, stateLabel } from './job-labels';
+import { createSegmentCanvas, drawSegments } from './segment-canvas';
 
-export type JobAction = 'pause' | 'resume' | 'cancel' | 'retry' | 'remove' | 'open' | 'show';
-
-function stateLabel(status: JobView['state']['status']): string {
-  switch (status) {
-    case 'queued':
-      return t('state_queued');
-    case 'running':
-      return t('state_running');
-    case 'paused':
-      return t('state_paused');
-    case 'completing':
-      return t('state_completing');
-    case 'completed':
-      return t('state_completed');
-    case 'failed':
-      return t('state_failed');
-    case 'cancelled':
-      return t('state_cancelled');
-    case 'handed-to-browser':
-      return t('state_handed_to_browser');
-    default: {
-      const _exhaustive: never = status;
-      return _exhaustive;
-    }
-  }
-}
-
-function actionsFor(job: JobView): JobAction[] {
-  switch (job.state.status) {
-    case 'queued':
-    case 'running':
-      return ['pause', 'cancel'];
-    case 'paused':
-      return ['resume', 'cancel'];
-    case 'completing':
-      return ['cancel'];
-    case 'completed':
-      return ['open', 'show', 'remove'];
-    case 'failed':
-      return ['retry', 'cancel'];
-    case 'cancelled':
-    case 'handed-to-browser':
-      return ['remove'];
-    default: {
-      const _exhaustive: never = job.state;
-      return _exhaustive;
-    }
-  }
-}
-
-function actionLabel(action: JobAction): string {
-  switch (action) {
-    case 'pause':
-      return t('job_action_pause');
-    case 'resume':
-      return t('job_action_resume');
-    case 'cancel':
-      return t('job_action_cancel');
-    case 'retry':
-      return t('job_action_retry');
-    case 'remove':
-      return t('job_action_remove');
-    case 'open':
-      return t('job_action_open');
-    case 'show':
-      return t('job_action_show');
-    default: {
-      const _exhaustive: never = action;
-      return _exhaustive;
-    }
-  }
-}
-
-export function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  className: string,
-  text = '',
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  node.className = className;
-  node.textContent = text;
-  return node;
-}
+export type { JobAction } from './job-labels';
 
 export function statsLine(job: JobView): string {
   const pct = percent(job.doneBytes, job.sizeBytes);
@@ -109,32 +31,98 @@ function noteFor(job: JobView): string | null {
   return job.note;
 }
 
-/** One job as a list item; text only (names and URLs come from the network, never parsed as HTML). */
-export function renderJob(job: JobView, onAction: (action: JobAction, job: JobView) => void): HTMLLIElement {
-  const item = el('li', 'job');
-  item.dataset.jobId = job.id;
-  item.dataset.state = job.state.status;
-  const top = el('div', 'top');
-  const name = el('span', 'name', job.filename);
-  name.title = job.url;
-  top.append(name, el('span', `state ${job.state.status}`, stateLabel(job.state.status)));
-  const bar = el('progress', 'bar');
-  bar.max = 100;
-  bar.setAttribute('aria-label', t('job_progress_label', job.filename));
-  const pct = percent(job.doneBytes, job.sizeBytes);
-  if (pct !== null) bar.value = pct;
-  item.append(top, bar, el('div', 'stats', statsLine(job)));
-  const note = noteFor(job);
-  if (job.warning) item.append(el('div', 'warning', job.warning));
-  if (note) item.append(el('div', 'note', note));
-  const actions = el('div', 'actions');
-  for (const action of actionsFor(job)) {
-    const button = el('button', `action-${action}`, actionLabel(action));
-    button.type = 'button';
-    button.setAttribute('aria-label', t('job_action_label', actionLabel(action), job.filename));
-    button.addEventListener('click', () => onAction(action, job));
-    actions.append(button);
+/**
+ * One job as a list item, updated in place with each snapshot: the elements stay, so keyboard focus, a
+ * selection or a half-typed hash survive the 4 updates a second. Buttons are rebuilt only when the state
+ * offers other ones.
+ */
+export class JobItem {
+  readonly element = el('li', 'job');
+  private readonly name = el('span', 'name');
+  private readonly chip = el('span', 'state');
+  private readonly bar = el('progress', 'bar');
+  private readonly segments = createSegmentCanvas();
+  private readonly stats = el('div', 'stats');
+  private readonly warning = el('div', 'warning');
+  private readonly note = el('div', 'note');
+  private readonly hash: JobHash;
+  private readonly actions = el('div', 'actions');
+  private shownActions = '';
+  private job: JobView;
+
+  constructor(
+    job: JobView,
+    private readonly onAction: (action: JobAction, job: JobView) => void,
+  ) {
+    this.job = job;
+    this.element.dataset.jobId = job.id;
+    const top = el('div', 'top');
+    top.append(this.name, this.chip);
+    this.bar.max = 100;
+    this.hash = new JobHash(job);
+    this.element.append(
+      top,
+      this.bar,
+      this.segments,
+      this.stats,
+      this.warning,
+      this.note,
+      this.hash.element,
+      this.actions,
+    );
+    this.update(job);
   }
-  item.append(actions);
-  return item;
+
+  update(job: JobView): void {
+    this.job = job;
+    const status = job.state.status;
+    this.element.dataset.state = status;
+    setText(this.name, job.filename);
+    this.name.title = job.url;
+    this.chip.className = `state ${status}`;
+    setText(this.chip, stateLabel(status));
+    this.bar.setAttribute('aria-label', t('job_progress_label', job.filename));
+    const pct = percent(job.doneBytes, job.sizeBytes);
+    if (pct === null) this.bar.removeAttribute('value');
+    else this.bar.value = pct;
+    this.segments.hidden = job.segments === null;
+    setText(this.stats, statsLine(job));
+    setText(this.warning, job.warning ?? '');
+    this.warning.hidden = !job.warning;
+    const note = noteFor(job);
+    setText(this.note, note ?? '');
+    this.note.hidden = !note;
+    this.hash.update(job);
+    this.updateActions(job);
+    // Drawn after the layout settles: the canvas takes its width from the list.
+    if (job.segments !== null && job.sizeBytes !== null)
+      drawSegments(this.segments, job.segments, job.sizeBytes);
+  }
+
+  private updateActions(job: JobView): void {
+    const actions = actionsFor(job);
+    const key = `${actions.join(',')}|${job.filename}`;
+    if (key === this.shownActions) return;
+    this.shownActions = key;
+    const focused = this.actions.contains(document.activeElement)
+      ? (document.activeElement as HTMLElement).dataset.action
+      : undefined;
+    this.actions.replaceChildren(
+      ...actions.map((action) => {
+        const button = el('button', `action-${action}`, actionLabel(action));
+        button.type = 'button';
+        button.dataset.action = action;
+        button.setAttribute('aria-label', t('job_action_label', actionLabel(action), job.filename));
+        button.addEventListener('click', () => this.onAction(action, this.job));
+        return button;
+      }),
+    );
+    // A button that went (Pause became Resume) hands the focus to the first of the new ones.
+    if (focused !== undefined) {
+      const next =
+        this.actions.querySelector<HTMLElement>(`[data-action="${focused}"]`) ??
+        this.actions.firstElementChild;
+      (next as HTMLElement | null)?.focus();
+    }
+  }
 }

@@ -6,7 +6,8 @@ import { SNAPSHOT_PORT } from '../shared/protocol';
 import { wireAddLink } from './add-link';
 import { mountAria2List } from './aria2-list';
 import { formatSpeed } from './format';
-import { type JobAction, renderJob } from './job-item';
+import type { JobAction } from './job-item';
+import { JobList } from './job-list';
 
 localizePage();
 
@@ -14,9 +15,20 @@ const list = document.querySelector<HTMLUListElement>('#jobs')!;
 const empty = document.querySelector<HTMLParagraphElement>('#empty')!;
 const skipped = document.querySelector<HTMLElement>('#skipped')!;
 const skippedList = document.querySelector<HTMLUListElement>('#skipped-list')!;
+const clearFinished = document.querySelector<HTMLButtonElement>('#clear-finished')!;
+const jobs = new JobList(list, (action, job) => void act(action, job));
+let finished: JobView[] = [];
+
+/** Jobs that are over: the history "clear finished" removes (a failed job stays, it can be retried). */
+function isFinished(job: JobView): boolean {
+  const status = job.state.status;
+  return status === 'completed' || status === 'cancelled' || status === 'handed-to-browser';
+}
 
 function render(snapshot: Snapshot): void {
-  list.replaceChildren(...snapshot.jobs.map((job) => renderJob(job, act)));
+  jobs.render(snapshot.jobs);
+  finished = snapshot.jobs.filter(isFinished);
+  clearFinished.hidden = finished.length === 0;
   empty.hidden = snapshot.jobs.length > 0 || snapshot.skipped.length > 0;
   skipped.hidden = snapshot.skipped.length === 0;
   skippedList.replaceChildren(
@@ -79,6 +91,9 @@ request({ type: 'settings/get' }).then(
 );
 
 document.querySelector('#options')!.addEventListener('click', () => void chrome.runtime.openOptionsPage());
+clearFinished.addEventListener('click', async () => {
+  for (const job of finished) await act('remove', job);
+});
 document
   .querySelector('#clear-skipped')!
   .addEventListener('click', () => void request({ type: 'skipped/clear' }));

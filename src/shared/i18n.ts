@@ -71,7 +71,11 @@ export function formatMessage(entry: CatalogEntry, substitutions: readonly strin
   });
 }
 
-/** The browser's UI language as a BCP 47 tag (`zh-CN`, `en-US`); `en` where there is no i18n API. */
+/**
+ * The language the messages are shown in, as a BCP 47 tag (`zh-CN`, `en`): each catalog names its own
+ * language, so this is the locale the browser picked from _locales (its `@@ui_locale` is the browser's UI
+ * language, which may differ); `en` without an i18n API.
+ */
 export function uiLanguage(): string {
-  return api()?.getUILanguage() ?? 'en';
+  return t('locale_tag').replace('locale_tag', 'en');
 }

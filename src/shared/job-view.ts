@@ -1,4 +1,5 @@
 import type { JobState } from './job-state';
+import type { SegmentMap } from './segment-map';
 
 /** What the popup shows for one job: the stored record plus the live numbers of a running download. */
 export interface JobView {
@@ -23,6 +24,8 @@ export interface JobView {
   integrity: IntegrityResult | null;
   /** Why: which hash matched or differed (the user's, the server's Repr-Digest or Digest). */
   integrityNote: string | null;
+  /** What is stored and what each connection fetches, for the popup's segment map; null when done or unsized. */
+  segments: SegmentMap | null;
 }
 
 /**

@@ -130,6 +130,11 @@ describe('_locales', () => {
     expect(Object.keys(reference).filter((key) => !uses.has(key))).toEqual([]);
   });
 
+  it("each locale names its own language tag (the pages' lang)", () => {
+    for (const [locale, catalog] of catalogs)
+      expect(catalog.locale_tag?.message).toBe(locale.replace('_', '-'));
+  });
+
   it('the manifest takes its name, description and button title from _locales', () => {
     const raw = readFileSync(resolve(ROOT, 'manifest.json'), 'utf8');
     const m = JSON.parse(raw) as { name: string; description: string; action: { default_title: string } };
@@ -141,6 +146,7 @@ describe('_locales', () => {
   it('zh_CN is translated: no message left in English', () => {
     const zh = catalogs.get('zh_CN') ?? {};
     const untranslated = Object.entries(zh)
+      .filter(([key]) => key !== 'locale_tag')
       .filter(([, entry]) => /[A-Za-z]{2,}/.test(entry.message.replace(/\$[A-Za-z0-9_@]+\$/g, '')))
       .filter(([, entry]) => !/[\u3400-\u9fff]/.test(entry.message))
       .map(([key]) => key);
