@@ -1,3 +1,4 @@
+import { browser, type Menus, type Tabs } from '../shared/browser-api';
 import { t } from '../shared/i18n';
 import type { SkipNote } from '../shared/job-view';
 import type { Settings } from '../shared/settings';
@@ -10,9 +11,9 @@ export const ARIA2_MENU_ID = 'send-to-aria2';
 
 /** Menu items persist across worker restarts, so they are (re)created only on install and update. */
 export function createMenu(): void {
-  chrome.contextMenus.removeAll(() => {
-    chrome.contextMenus.create({ id: MENU_ID, title: t('menu_download'), contexts: ['link'] });
-    chrome.contextMenus.create({ id: ARIA2_MENU_ID, title: t('menu_send_to_aria2'), contexts: ['link'] });
+  void browser.contextMenus.removeAll().then(() => {
+    browser.contextMenus.create({ id: MENU_ID, title: t('menu_download'), contexts: ['link'] });
+    browser.contextMenus.create({ id: ARIA2_MENU_ID, title: t('menu_send_to_aria2'), contexts: ['link'] });
   });
 }
 
@@ -29,8 +30,8 @@ export interface MenuAria2 {
  * setting. Resolves with the job's id or aria2's GID, or null.
  */
 export async function onMenuClicked(
-  info: Pick<chrome.contextMenus.OnClickData, 'menuItemId' | 'linkUrl' | 'pageUrl'>,
-  tab: Pick<chrome.tabs.Tab, 'incognito'> | undefined,
+  info: Pick<Menus.OnClickData, 'menuItemId' | 'linkUrl' | 'pageUrl'>,
+  tab: Pick<Tabs.Tab, 'incognito'> | undefined,
   manager: Pick<JobManager, 'add'>,
   aria2?: MenuAria2,
 ): Promise<string | null> {

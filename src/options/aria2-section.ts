@@ -1,4 +1,5 @@
 import { Aria2Client } from '../background/aria2/client';
+import { browser } from '../shared/browser-api';
 import { t } from '../shared/i18n';
 
 /**
@@ -21,7 +22,7 @@ export function wireAria2Section(form: HTMLFormElement): void {
 
   toggle.addEventListener('change', () => {
     if (!toggle.checked) return;
-    chrome.permissions.request({ permissions: ['cookies'] }).then(
+    browser.permissions.request({ permissions: ['cookies'] }).then(
       (granted) =>
         say(
           cookies,

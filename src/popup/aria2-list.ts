@@ -1,5 +1,6 @@
 import { Aria2Client, type Aria2Status } from '../background/aria2/client';
 import { listSentJobs, removeSentJob, SENT_JOBS_KEY, type SentJob } from '../background/aria2/sent-jobs';
+import { browser } from '../shared/browser-api';
 import { formatBytes } from '../shared/format-bytes';
 import { t } from '../shared/i18n';
 import { request } from '../shared/messenger';
@@ -73,7 +74,7 @@ export function mountAria2List(section: HTMLElement): void {
   document.addEventListener('visibilitychange', () => {
     if (!document.hidden && timer === null) restart();
   });
-  chrome.storage.onChanged.addListener((changes, area) => {
+  browser.storage.onChanged.addListener((changes, area) => {
     if (area === 'local' && changes[SENT_JOBS_KEY]) restart();
   });
   request({ type: 'settings/get' }).then(

@@ -2,6 +2,8 @@
  * The downloads handed to aria2, newest first, for the popup's list: local storage (aria2 keeps them after the
  * browser closes, so the list does too). The secret is not part of a record.
  */
+
+import { browser } from '../../shared/browser-api';
 export interface SentJob {
   gid: string;
   url: string;
@@ -15,16 +17,16 @@ export const SENT_JOBS_KEY = 'aria2Jobs';
 const KEEP = 50;
 
 export async function listSentJobs(): Promise<SentJob[]> {
-  const stored = (await chrome.storage.local.get(SENT_JOBS_KEY))[SENT_JOBS_KEY];
+  const stored = (await browser.storage.local.get(SENT_JOBS_KEY))[SENT_JOBS_KEY];
   return Array.isArray(stored) ? (stored as SentJob[]) : [];
 }
 
 export async function addSentJob(job: SentJob): Promise<void> {
   const jobs = await listSentJobs();
-  await chrome.storage.local.set({ [SENT_JOBS_KEY]: [job, ...jobs].slice(0, KEEP) });
+  await browser.storage.local.set({ [SENT_JOBS_KEY]: [job, ...jobs].slice(0, KEEP) });
 }
 
 export async function removeSentJob(gid: string): Promise<void> {
   const jobs = await listSentJobs();
-  await chrome.storage.local.set({ [SENT_JOBS_KEY]: jobs.filter((j) => j.gid !== gid) });
+  await browser.storage.local.set({ [SENT_JOBS_KEY]: jobs.filter((j) => j.gid !== gid) });
 }
