@@ -24,6 +24,8 @@ export default defineConfig({
           name: 'e2e',
           include: ['test/e2e/**/*.e2e.test.ts'],
           environment: 'node',
+          // Tests import the extension's shared modules (protocol, settings), and with them the polyfill.
+          setupFiles: ['test/unit/setup-chrome.ts'],
           fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 60_000,

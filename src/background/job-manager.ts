@@ -1,6 +1,7 @@
 import { sanitizeFilename } from '../engine/filename';
 import type { HostPool } from '../engine/host-pool';
 import type { RateLimiter } from '../engine/rate-limiter';
+import { platform } from '../platform/current';
 import { serializeError } from '../shared/job-state';
 import type { Settings } from '../shared/settings';
 import { settingsForSite } from '../shared/site-settings';
@@ -202,7 +203,8 @@ export class JobManager {
       onProgress: this.deps.onChange,
       onNote: (note) => void this.records.note(job.id, note),
       onWarning: (warning) => void this.records.warn(job.id, warning),
-      onBegin: (remote) => void this.saver.begin(job.id, remote).catch(() => {}),
+      // Where saves can stream (src/platform/), the browser writes the file while the rest is fetched.
+      onBegin: (remote) => platform.saves.streaming && void this.saver.begin(job.id, remote).catch(() => {}),
     });
     if (outcome.kind !== 'fetched') await this.saver.drop(job.id);
     await removeRefererRule(job.id);

@@ -2,6 +2,8 @@
  * The service worker: wiring only. Every listener is registered synchronously at the top level, so events
  * that wake the worker reach it; each then waits for the store and the job manager.
  */
+
+import { platform } from '../platform/current';
 import type { SkipNote } from '../shared/job-view';
 import { listen } from '../shared/messenger';
 import { isOwnSender, SNAPSHOT_PORT, WORKER_MESSAGES } from '../shared/protocol';
@@ -12,7 +14,7 @@ import { probeFromPage } from './browser-match';
 import { ResponseLog } from './browser-responses';
 import { handleCommand } from './commands';
 import { createMenu, onMenuClicked } from './context-menu';
-import { heldDownloads, resumeHeld } from './held-downloads';
+import { resumeHeld } from './held-downloads';
 import { JobManager } from './job-manager';
 import { KeepAlive, WAKE_ALARM } from './keep-alive';
 import { Notifier } from './notify';
@@ -69,15 +71,11 @@ chrome.alarms.onAlarm.addListener((alarm) => {
   if (alarm.name === WAKE_ALARM) void services.then((manager) => keepAlive.set(manager.busy));
 });
 
-// The browser's requests for a save stream (saver.ts): the file, streamed from the stored pieces.
-interface FetchEvent extends Event {
-  readonly request: Request;
-  respondWith(response: Promise<Response>): void;
-}
-globalThis.addEventListener('fetch', (e) => {
-  const event = e as FetchEvent;
-  if (!isSaveUrl(event.request.url)) return;
-  event.respondWith(services.then((manager) => manager.respondToSave(event.request)));
+// Save URLs (saver.ts) become the browser's downloads as the browser allows (src/platform/): the file, streamed
+// from the stored pieces.
+platform.saves.serve({
+  respond: async (request) => (await services).respondToSave(request),
+  created: (item) => void services.then((manager) => manager.onSaveCreated(item)),
 });
 
 // The validators of the browser's own responses, for the take-over to compare with its probe's: a download's
@@ -99,7 +97,7 @@ chrome.downloads.onCreated.addListener(async (item) => {
   if (isSaveUrl(item.url)) return (await services).onSaveCreated(item);
   await takeOver(item, {
     settings: getSettings,
-    browser: heldDownloads,
+    browser: platform.held,
     probe: probeFromPage,
     validators: (url) => responses.find(url),
     adopt: async (link) => (await services).adopt(link),

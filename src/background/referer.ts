@@ -1,3 +1,4 @@
+import { browser } from '../shared/browser-api';
 import { refererFor } from './referrer-policy';
 
 /**
@@ -21,32 +22,36 @@ export async function addRefererRule(
     return value ? [{ url, value }] : [];
   });
   if (wanted.length === 0) return;
-  const existing = await chrome.declarativeNetRequest.getSessionRules();
+  const existing = await browser.declarativeNetRequest.getSessionRules();
   const ids = wanted.map(() => {
     lastId = Math.max(lastId, ...existing.map((r) => r.id)) + 1;
     return lastId;
   });
   rules.set(key, ids);
-  await chrome.declarativeNetRequest.updateSessionRules({
+  await browser.declarativeNetRequest.updateSessionRules({
     addRules: wanted.map(({ url, value }, i) => ({
       id: ids[i] as number,
       priority: 1,
       action: {
-        type: chrome.declarativeNetRequest.RuleActionType.MODIFY_HEADERS,
-        requestHeaders: [
-          { header: 'referer', operation: chrome.declarativeNetRequest.HeaderOperation.SET, value },
-        ],
+        type: 'modifyHeaders',
+        requestHeaders: [{ header: 'referer', operation: 'set', value }],
       },
       condition: {
         urlFilter: `|${prefixOf(url)}`,
-        initiatorDomains: [chrome.runtime.id],
-        resourceTypes: [
-          chrome.declarativeNetRequest.ResourceType.XMLHTTPREQUEST,
-          chrome.declarativeNetRequest.ResourceType.OTHER,
-        ],
+        initiatorDomains: [ownHost()],
+        resourceTypes: ['xmlhttprequest', 'other'],
       },
     })),
   });
+}
+
+/**
+ * The host of the extension's own origin, the initiator of its fetches: the extension id in Chromium, the
+ * add-on's internal UUID in Firefox (not its gecko id). Enum constants are written as strings: Firefox has no
+ * declarativeNetRequest.RuleActionType and the like.
+ */
+function ownHost(): string {
+  return new URL(browser.runtime.getURL('')).hostname;
 }
 
 /** The URL up to its query; urlFilter has no escapes, so it is also cut at its first special character. */
@@ -60,15 +65,15 @@ function prefixOf(url: string): string {
  * (before any job runs again) drops the rules of runs that died with the previous one.
  */
 export async function clearRefererRules(): Promise<void> {
-  const existing = await chrome.declarativeNetRequest.getSessionRules();
+  const existing = await browser.declarativeNetRequest.getSessionRules();
   rules.clear();
   if (existing.length === 0) return;
-  await chrome.declarativeNetRequest.updateSessionRules({ removeRuleIds: existing.map((r) => r.id) });
+  await browser.declarativeNetRequest.updateSessionRules({ removeRuleIds: existing.map((r) => r.id) });
 }
 
 export async function removeRefererRule(key: string): Promise<void> {
   const ids = rules.get(key);
   if (ids === undefined) return;
   rules.delete(key);
-  await chrome.declarativeNetRequest.updateSessionRules({ removeRuleIds: ids }).catch(() => {});
+  await browser.declarativeNetRequest.updateSessionRules({ removeRuleIds: ids }).catch(() => {});
 }

@@ -161,7 +161,8 @@ export function isOwnSender(sender: SenderInfo, runtimeId: string, extensionOrig
   return (
     sender.id === runtimeId &&
     typeof sender.url === 'string' &&
-    extensionOrigin.startsWith('chrome-extension://') &&
+    // Chromium's origin is chrome-extension://<id>/, Firefox's moz-extension://<internal UUID>/.
+    /^(chrome|moz)-extension:\/\/[^/]+\/$/.test(extensionOrigin) &&
     sender.url.startsWith(extensionOrigin)
   );
 }
