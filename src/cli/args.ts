@@ -1,39 +1,49 @@
 import { parseArgs } from 'node:util';
+import { parseHeader, RESERVED_HEADERS } from './headers';
+
+export { USAGE } from './usage';
+
+/** What every request of a download carries, before per-host cookies (request-headers.ts). */
+export interface RequestOptions {
+  /** -H, --user-agent, --referer, in that order (a later one of the same name wins). */
+  headers: Record<string, string>;
+  /** --cookie: for the URL's own host. */
+  cookie: string | null;
+  /** --load-cookies. */
+  cookieFile: string | null;
+  /** --timeout, in ms. */
+  timeoutMs: number;
+}
+
+export interface DownloadCommand {
+  kind: 'download';
+  /** The URL given, or none with -i. */
+  url: string | null;
+  inputFile: string | null;
+  jobs: number;
+  connections: number;
+  outPath: string | null;
+  dir: string | null;
+  quiet: boolean;
+  verbose: boolean;
+  /** Bytes per second, or null for no limit. */
+  limitRate: number | null;
+  /** The SHA-256 the file must have (lowercase hex), or null. */
+  sha256: string | null;
+  maxTries: number;
+  request: RequestOptions;
+}
 
 export type Command =
-  | {
-      kind: 'download';
-      url: string;
-      connections: number;
-      outPath: string | null;
-      quiet: boolean;
-      verbose: boolean;
-      /** Bytes per second, or null for no limit. */
-      limitRate: number | null;
-      /** The SHA-256 the file must have (lowercase hex), or null. */
-      sha256: string | null;
-    }
-  | { kind: 'probe'; url: string; json: boolean }
+  | DownloadCommand
+  | { kind: 'probe'; url: string; json: boolean; request: RequestOptions }
   | { kind: 'help' };
-
-export const USAGE = `usage: accel <url> [-n CONNECTIONS] [-o PATH] [--limit-rate RATE] [--quiet]
-       accel probe <url> [--json]
-
-  -n, --connections N   most parallel connections (1-32, default 8); they ramp up while it helps
-  -o, --output PATH     where to save (default: the server's filename in the current directory)
-      --limit-rate RATE cap the speed, in bytes per second; K, M, G suffixes (1024-based): 500K, 2M
-      --checksum sha256=HEX
-                        the SHA-256 the file must have; a file that differs is deleted (exit 1). The
-                        server's Repr-Digest or Digest: SHA-256 header is checked too when it sends one
-  -q, --quiet           no progress output
-  -v, --verbose         also say how the file was hashed
-      --json            (probe) print one JSON object
-
-Run the same command again after an interruption to resume.`;
 
 export class UsageError extends Error {
   override name = 'UsageError';
 }
+
+const DEFAULT_TIMEOUT_S = 30;
 
 export function parseCommand(argv: string[]): Command {
   const { values, positionals } = parseArgs({
@@ -42,35 +52,101 @@ export function parseCommand(argv: string[]): Command {
     options: {
       connections: { type: 'string', short: 'n' },
       output: { type: 'string', short: 'o' },
+      dir: { type: 'string', short: 'd' },
+      'input-file': { type: 'string', short: 'i' },
+      jobs: { type: 'string', short: 'j' },
       quiet: { type: 'boolean', short: 'q' },
       verbose: { type: 'boolean', short: 'v' },
       'limit-rate': { type: 'string' },
       checksum: { type: 'string' },
+      'max-tries': { type: 'string' },
+      timeout: { type: 'string' },
+      header: { type: 'string', short: 'H', multiple: true },
+      'user-agent': { type: 'string' },
+      referer: { type: 'string' },
+      cookie: { type: 'string' },
+      'load-cookies': { type: 'string' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) return { kind: 'help' };
+  const request = requestOptions(values);
   const [first, second, ...rest] = positionals;
   if (first === 'probe') {
     if (!second || rest.length > 0) throw new UsageError('probe takes exactly one URL');
-    return { kind: 'probe', url: checkUrl(second), json: values.json ?? false };
+    return { kind: 'probe', url: checkUrl(second), json: values.json ?? false, request };
   }
-  if (!first || second !== undefined) throw new UsageError('expected exactly one URL');
-  const connections = values.connections === undefined ? 8 : Number(values.connections);
-  if (!Number.isInteger(connections) || connections < 1 || connections > 32) {
-    throw new UsageError(`-n must be a whole number from 1 to 32, got "${values.connections}"`);
-  }
+  const inputFile = values['input-file'] ?? null;
+  if (inputFile !== null ? first !== undefined : !first || second !== undefined)
+    throw new UsageError(
+      inputFile !== null ? '-i takes the URLs from its file: give no URL' : 'expected exactly one URL',
+    );
+  if (inputFile !== null && values.output !== undefined)
+    throw new UsageError("-o names one file: with -i, use -d DIR (each file keeps the server's name)");
+  if (inputFile !== null && values.checksum !== undefined)
+    throw new UsageError('--checksum is for one file: not with -i');
+  if (inputFile === null && values.jobs !== undefined) throw new UsageError('-j is for -i FILE');
   return {
     kind: 'download',
-    url: checkUrl(first),
-    connections,
+    url: first ? checkUrl(first) : null,
+    inputFile,
+    jobs: wholeNumber('-j', values.jobs, 1, 1, 16),
+    connections: wholeNumber('-n', values.connections, 8, 1, 32),
     outPath: values.output ?? null,
+    dir: values.dir ?? null,
     quiet: values.quiet ?? false,
     verbose: values.verbose ?? false,
     limitRate: values['limit-rate'] === undefined ? null : parseRate(values['limit-rate']),
     sha256: values.checksum === undefined ? null : parseChecksum(values.checksum),
+    maxTries: wholeNumber('--max-tries', values['max-tries'], 5, 1, 100),
+    request,
   };
+}
+
+function requestOptions(values: {
+  header?: string[];
+  'user-agent'?: string;
+  referer?: string;
+  cookie?: string;
+  'load-cookies'?: string;
+  timeout?: string;
+}): RequestOptions {
+  const headers: Record<string, string> = {};
+  const set = (name: string, value: string) => {
+    for (const key of Object.keys(headers)) if (key.toLowerCase() === name.toLowerCase()) delete headers[key];
+    headers[name] = value;
+  };
+  for (const line of values.header ?? []) set(...parseHeader(line));
+  if (values['user-agent'] !== undefined) set(...parseHeader(`User-Agent: ${values['user-agent']}`));
+  if (values.referer !== undefined) set('Referer', checkUrl(values.referer));
+  const cookie = values.cookie === undefined ? null : parseHeader(`Cookie: ${values.cookie}`)[1];
+  const timeout = values.timeout === undefined ? DEFAULT_TIMEOUT_S : Number(values.timeout);
+  if (!Number.isFinite(timeout) || timeout <= 0 || timeout > 3600)
+    throw new UsageError(`--timeout must be a number of seconds from 0.1 to 3600, got "${values.timeout}"`);
+  for (const name of Object.keys(headers))
+    if (RESERVED_HEADERS.has(name.toLowerCase()))
+      throw new UsageError(`-H ${name}: the downloader sets it itself`);
+  return {
+    headers,
+    cookie,
+    cookieFile: values['load-cookies'] ?? null,
+    timeoutMs: Math.round(timeout * 1000),
+  };
+}
+
+function wholeNumber(
+  flag: string,
+  value: string | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new UsageError(`${flag} must be a whole number from ${min} to ${max}, got "${value}"`);
+  return n;
 }
 
 const RATE = /^(\d+(?:\.\d+)?)\s*([kmg]?)(?:i?b)?(?:\/s)?$/i;
@@ -100,7 +176,8 @@ export function parseChecksum(value: string): string {
   return hex.toLowerCase();
 }
 
-function checkUrl(value: string): string {
+/** An absolute http(s) URL, normalised. */
+export function checkUrl(value: string): string {
   let url: URL;
   try {
     url = new URL(value);

@@ -68,11 +68,17 @@ export class FileSink implements PieceSink {
   async begin(remote: RemoteFile, done: readonly ByteRange[]): Promise<void> {
     this.remote = remote;
     this.done = [...done];
-    this.path ??= this.o.outPath ?? (await unusedPath(join(this.o.dir, remote.filename)));
+    if (this.path === null && this.o.outPath === null) {
+      // Claimed with an exclusive create: downloads running side by side (-j) never share a name.
+      const claimed = await claimUnusedPath(join(this.o.dir, remote.filename));
+      this.path = claimed.path;
+      this.file = claimed.file;
+    }
+    this.path ??= this.o.outPath ?? '';
     const partPath = `${this.path}.part`;
     if (done.length === 0) {
-      await this.file?.close();
-      this.file = await open(partPath, 'w+');
+      if (!this.file) this.file = await open(partPath, 'w+');
+      else await this.file.truncate(0);
       // Reserve the size up front: a full disk shows now, not at 90 %.
       if (remote.size !== null) await this.file.truncate(remote.size);
     } else {
@@ -211,12 +217,20 @@ async function exists(path: string): Promise<boolean> {
   );
 }
 
-/** `name.ext`, else `name (1).ext`, ... as browsers do, so a finished download is never overwritten. */
-async function unusedPath(path: string): Promise<string> {
+/**
+ * `name.ext`, else `name (1).ext`, ... as browsers do, so a finished download is never overwritten; its `.part`
+ * created here, exclusively.
+ */
+async function claimUnusedPath(path: string): Promise<{ path: string; file: FileHandle }> {
   const ext = extname(path);
   const stem = basename(path, ext);
   for (let n = 0; ; n++) {
     const candidate = n === 0 ? path : join(dirname(path), `${stem} (${n})${ext}`);
-    if (!(await exists(candidate)) && !(await exists(`${candidate}.part`))) return candidate;
+    if (await exists(candidate)) continue;
+    try {
+      return { path: candidate, file: await open(`${candidate}.part`, 'wx+') };
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'EEXIST') throw error;
+    }
   }
 }

@@ -28,7 +28,7 @@ import { ifRangeValue } from './validators';
 const MIB = 1024 * 1024;
 /** A changed file restarts the job; a file that keeps changing fails it. */
 const MAX_RESTARTS = 3;
-/** A connection that receives nothing this long is dropped and retried. */
+/** A connection that receives nothing this long is dropped and retried (DownloadOptions.readTimeoutMs). */
 const READ_TIMEOUT_MS = 30_000;
 
 /**
@@ -125,7 +125,7 @@ class DownloadRun {
     while (!signal.aborted) {
       await this.o.clock.sleep(intervalMs, signal).catch(() => {});
       const now = this.o.clock.now();
-      this.session?.abortIdle(now, READ_TIMEOUT_MS);
+      this.session?.abortIdle(now, this.o.readTimeoutMs ?? READ_TIMEOUT_MS);
       if (!signal.aborted) this.o.onProgress?.(this.progress(now));
     }
   }

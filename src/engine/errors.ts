@@ -22,7 +22,8 @@ export type ErrorCode =
   | 'REDIRECTED'
   | 'LINK_EXPIRED'
   | 'URL_NOT_ALLOWED'
-  | 'CHECKSUM_MISMATCH';
+  | 'CHECKSUM_MISMATCH'
+  | 'TLS_CERTIFICATE';
 
 export class DownloadError extends Error {
   override name = 'DownloadError';
@@ -52,6 +53,23 @@ export class HttpStatusError extends DownloadError {
 function scopeOfStatus(status: number): ErrorScope {
   if (status === 408 || status === 425 || status === 429 || status >= 500) return 'request';
   return 'job';
+}
+
+/**
+ * The server's TLS certificate was refused (self-signed, expired, another host's, an unknown issuer): no retry
+ * changes it, so the download fails at once. `reason` is the TLS library's code, e.g. CERT_HAS_EXPIRED.
+ */
+export class TlsCertificateError extends DownloadError {
+  override name = 'TlsCertificateError';
+  constructor(
+    readonly url: string,
+    readonly reason: string,
+    cause: unknown,
+  ) {
+    super('TLS_CERTIFICATE', 'job', `GET ${url}: the server's TLS certificate is not trusted (${reason})`, {
+      cause,
+    });
+  }
 }
 
 /** The request failed before or while the body streamed (reset, refused, DNS). */

@@ -1,4 +1,10 @@
-import { HttpStatusError, NetworkError, RedirectedError, UrlNotAllowedError } from './errors';
+import {
+  HttpStatusError,
+  NetworkError,
+  RedirectedError,
+  TlsCertificateError,
+  UrlNotAllowedError,
+} from './errors';
 import { parseRetryAfter } from './retry-policy';
 import type { Clock, Fetcher, HttpRequest, HttpResponse } from './types';
 
@@ -45,6 +51,8 @@ export async function send(ctx: RequestContext, request: HttpRequest): Promise<H
     response = await ctx.fetcher(request);
   } catch (error) {
     if (signal.aborted) throw signal.reason;
+    const certificate = certificateFailure(error);
+    if (certificate !== null) throw new TlsCertificateError(url, certificate, error);
     throw new NetworkError(url, error);
   }
   if (response.redirect) {
@@ -56,6 +64,24 @@ export async function send(ctx: RequestContext, request: HttpRequest): Promise<H
     throw new UrlNotAllowedError(response.url);
   }
   return response;
+}
+
+/** Causes looked at below an error, at most. */
+const CAUSE_DEPTH = 4;
+/** OpenSSL's and Node's codes for a certificate refused (Node puts them on the fetch error's cause). */
+const CERTIFICATE_CODE =
+  /^(ERR_TLS_CERT_\w+|\w*CERT\w*|\w*SELF_SIGNED\w*|UNABLE_TO_VERIFY_LEAF_SIGNATURE|INVALID_CA|HOSTNAME_MISMATCH)$/;
+
+/** The code and message of a refused certificate among the error's causes, e.g. "CERT_HAS_EXPIRED: certificate has expired". */
+export function certificateFailure(error: unknown): string | null {
+  let cause: unknown = error;
+  for (let depth = 0; typeof cause === 'object' && cause !== null && depth <= CAUSE_DEPTH; depth++) {
+    const { code, message } = cause as { code?: unknown; message?: unknown };
+    if (typeof code === 'string' && CERTIFICATE_CODE.test(code))
+      return typeof message === 'string' && message !== '' ? `${code}: ${message}` : code;
+    cause = (cause as { cause?: unknown }).cause;
+  }
+  return null;
 }
 
 /** Turns an unusable status into an HttpStatusError (cancelling its body) with any Retry-After. */

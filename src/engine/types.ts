@@ -258,6 +258,8 @@ export interface DownloadOptions {
    * speed is not known yet sizes its pieces by it instead of starting at 256 KiB and growing.
    */
   expectedBytesPerSecond?: number | undefined;
+  /** A connection that receives nothing this long is dropped and retried. Default 30 s. */
+  readTimeoutMs?: number;
 }
 
 export interface DownloadResult {

@@ -215,6 +215,7 @@ describe('accel CLI', () => {
       lastModified: server.lastModified,
       filename: 'file.bin',
       mime: 'application/octet-stream',
+      sha256: null,
     });
   });
 });
