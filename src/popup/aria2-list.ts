@@ -25,18 +25,18 @@ export function mountAria2List(section: HTMLElement): void {
   let settings: Settings | null = null;
   let timer: ReturnType<typeof setTimeout> | null = null;
 
-  const client = () => new Aria2Client({ rpcUrl: settings!.aria2RpcUrl, secret: settings!.aria2Secret });
+  // Each job is asked of the aria2 that accepted it, with the secret of the settings.
+  const client = (job: SentJob) => new Aria2Client({ rpcUrl: job.rpcUrl, secret: settings!.aria2Secret });
 
   const round = async () => {
     timer = null;
     const jobs = await listSentJobs();
     section.hidden = jobs.length === 0;
     if (jobs.length > 0 && settings) {
-      const rpc = client();
       const rows = await Promise.all(
         jobs.map(async (job): Promise<Row> => {
           try {
-            return { job, status: await rpc.tellStatus(job.gid), error: null };
+            return { job, status: await client(job).tellStatus(job.gid), error: null };
           } catch (error) {
             return { job, status: null, error: error instanceof Error ? error.message : String(error) };
           }
@@ -48,7 +48,7 @@ export function mountAria2List(section: HTMLElement): void {
   };
 
   const act = async (action: 'pause' | 'resume' | 'remove', row: Row) => {
-    const rpc = client();
+    const rpc = client(row.job);
     const gid = row.job.gid;
     try {
       if (action === 'pause') await rpc.pause(gid);
