@@ -7,6 +7,8 @@ import { createFetcher } from '../net/fetcher';
 import { systemClock } from '../shared/system-clock';
 import { createPieceSink } from '../store/piece-sink';
 import type { JobRecord, Store } from '../store/schema';
+import { GainMeter } from './gain-meter';
+import { recordGain } from './gains';
 import { describeNotice, warningFor } from './notices';
 import { type StopReason, stopReasonOf, stopRun } from './stop-reason';
 import { ensureSpace, isOutOfSpace, NotEnoughSpaceError, spaceNeeded } from './storage-space';
@@ -63,6 +65,7 @@ export async function runJob(
     // Known size (the browser's, or a previous probe's): check before the first request.
     const knownSize = job.remote?.size ?? job.sizeBytes;
     if (knownSize !== null) await ensureSpace(spaceNeeded(knownSize, totalLength(job.done)));
+    const gain = new GainMeter(job.probedBytesPerSecond ?? null);
     const result = await download({
       url: job.url,
       originalUrl: job.originalUrl ?? job.url,
@@ -81,6 +84,7 @@ export async function runJob(
       signal: controller.signal,
       onProgress: (progress) => {
         live.progress = progress;
+        gain.sample(progress, systemClock.now());
         space.check(progress);
         options.onProgress();
       },
@@ -93,6 +97,7 @@ export async function runJob(
         }
       },
     });
+    await recordGain(job.id, gain.result()).catch(() => {});
     return { kind: 'fetched', remote: result.remote };
   } catch (error) {
     const stopped = stopReasonOf(controller.signal);

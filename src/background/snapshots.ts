@@ -5,6 +5,7 @@ import type { JobView, Snapshot } from '../shared/job-view';
 import { type SegmentMap, segmentMapOf } from '../shared/segment-map';
 import { listJobs } from '../store/jobs';
 import type { JobRecord, Store } from '../store/schema';
+import { listGains } from './gains';
 import type { LiveJob } from './job-runner';
 import { listSkipped } from './skipped';
 
@@ -19,7 +20,11 @@ function segmentsOf(job: JobRecord, progress: Progress | null): SegmentMap | nul
 const INTERVAL_MS = 250;
 
 export async function buildSnapshot(db: Store, live: ReadonlyMap<string, LiveJob>): Promise<Snapshot> {
-  const [jobs, skipped] = await Promise.all([listJobs(db), listSkipped()]);
+  const [jobs, skipped, gains] = await Promise.all([
+    listJobs(db),
+    listSkipped(),
+    listGains().catch((): Record<string, number> => ({})),
+  ]);
   // A cancelled job is on its way out: its record goes as soon as its run has stopped.
   const views = jobs
     .filter((job) => job.state.status !== 'cancelled')
@@ -45,6 +50,7 @@ export async function buildSnapshot(db: Store, live: ReadonlyMap<string, LiveJob
         integrity: job.integrity?.result ?? null,
         integrityNote: job.integrity?.note ?? null,
         segments: segmentsOf(job, progress),
+        gain: gains[job.id] ?? null,
       };
     });
   return { jobs: views.reverse(), skipped };

@@ -16,7 +16,7 @@ export class JobHash {
   private readonly copy = el('button', 'copy', t('hash_copy'));
   private readonly result = el('div', 'integrity');
   private readonly form = el('form', 'expect');
-  private readonly input = el('input', '');
+  private readonly input = el('input', 'field');
   private readonly error = el('p', 'error');
   private job: JobView;
 

@@ -3,6 +3,7 @@ import { t } from '../shared/i18n';
 import type { JobView } from '../shared/job-view';
 import { el, setText } from './dom';
 import { formatDuration, formatSpeed, percent } from './format';
+import { formatGain } from './gain';
 import { JobHash } from './job-hash';
 import { actionLabel, actionsFor, type JobAction, stateLabel } from './job-labels';
 import { createSegmentCanvas, drawSegments } from './segment-canvas';
@@ -43,6 +44,7 @@ export class JobItem {
   private readonly bar = el('progress', 'bar');
   private readonly segments = createSegmentCanvas();
   private readonly stats = el('div', 'stats');
+  private readonly gain = el('div', 'gain');
   private readonly warning = el('div', 'warning');
   private readonly note = el('div', 'note');
   private readonly hash: JobHash;
@@ -65,6 +67,7 @@ export class JobItem {
       this.bar,
       this.segments,
       this.stats,
+      this.gain,
       this.warning,
       this.note,
       this.hash.element,
@@ -87,6 +90,11 @@ export class JobItem {
     else this.bar.value = pct;
     this.segments.hidden = job.segments === null;
     setText(this.stats, statsLine(job));
+    const gain = formatGain(job);
+    setText(this.gain, gain ?? '');
+    this.gain.hidden = gain === null;
+    // The segment map shows the progress; the bar stays for assistive technology.
+    this.bar.classList.toggle('visually-hidden', job.segments !== null);
     setText(this.warning, job.warning ?? '');
     this.warning.hidden = !job.warning;
     const note = noteFor(job);

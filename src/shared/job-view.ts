@@ -26,6 +26,8 @@ export interface JobView {
   integrityNote: string | null;
   /** What is stored and what each connection fetches, for the popup's segment map; null when done or unsized. */
   segments: SegmentMap | null;
+  /** How many times one connection's speed the download went, measured as it ran; null: not measured. */
+  gain: number | null;
 }
 
 /**

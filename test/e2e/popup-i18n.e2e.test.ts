@@ -69,7 +69,7 @@ it('speaks Chinese in the dark, with the badge and the segment map of a running 
   server = await throttledServer(
     source,
     { bytesPerSecond: 1 * MIB },
-    { path: '/中文-长文件名-a-rather-long-file-name-for-the-layout.bin' },
+    { path: '/a-rather-long-file-name-to-check-that-the-popup-layout-holds-with-it-2026-12-03-v2.bin' },
   );
 
   const popup = await browser.context.newPage();
