@@ -30,6 +30,9 @@ export async function handleCommand(message: Message, deps: CommandDeps): Promis
       return (await deps.manager()).remove(message.jobId as JobId);
     case 'job/add-link':
       return addLink(await deps.manager(), message.url, message.pageUrl ?? null);
+    case 'job/limit':
+      await (await deps.manager()).setLimit(message.jobId as JobId, message.bytesPerSecond);
+      return null;
     case 'job/expect-sha256':
       await (await deps.manager()).expectSha256(message.jobId as JobId, message.sha256);
       return null;

@@ -9,6 +9,7 @@ import { deleteOrphanPieces } from '../store/pieces';
 import type { JobId, JobRecord, Store } from '../store/schema';
 import { type BrowserDownloads, HandOff } from './hand-off';
 import { allowsUrl } from './intercept';
+import { storeJobLimit } from './job-limits';
 import { JobRecords, type NewJob } from './job-records';
 import { type LiveJob, type RunOutcome, runJob } from './job-runner';
 import { addRefererRule, clearRefererRules, removeRefererRule } from './referer';
@@ -30,6 +31,8 @@ export interface TrafficControl {
   hostPool(): Promise<HostPool>;
   limitsFor(jobId: JobId): RateLimiter[];
   release(jobId: JobId): void;
+  /** Absent in tests that need no per-job limits. */
+  setJobLimit?(jobId: JobId, bytesPerSecond: number | null): void;
 }
 
 /**
@@ -78,6 +81,13 @@ export class JobManager {
   /** The SHA-256 the user expects of the job's file (null: none); the save holds the file to it. */
   async expectSha256(id: JobId, sha256: string | null): Promise<void> {
     await this.records.expectSha256(id, sha256);
+  }
+
+  /** The job's own speed limit from the popup (0: none; null: the per-download setting), applied live. */
+  async setLimit(id: JobId, bytesPerSecond: number | null): Promise<void> {
+    await storeJobLimit(id, bytesPerSecond);
+    this.deps.traffic.setJobLimit?.(id, bytesPerSecond);
+    this.deps.onChange();
   }
 
   async pause(id: JobId): Promise<void> {

@@ -6,6 +6,7 @@ import { type SegmentMap, segmentMapOf } from '../shared/segment-map';
 import { listJobs } from '../store/jobs';
 import type { JobRecord, Store } from '../store/schema';
 import { listGains } from './gains';
+import { listJobLimits } from './job-limits';
 import type { LiveJob } from './job-runner';
 import { listSkipped } from './skipped';
 
@@ -20,10 +21,11 @@ function segmentsOf(job: JobRecord, progress: Progress | null): SegmentMap | nul
 const INTERVAL_MS = 250;
 
 export async function buildSnapshot(db: Store, live: ReadonlyMap<string, LiveJob>): Promise<Snapshot> {
-  const [jobs, skipped, gains] = await Promise.all([
+  const [jobs, skipped, gains, limits] = await Promise.all([
     listJobs(db),
     listSkipped(),
     listGains().catch((): Record<string, number> => ({})),
+    listJobLimits().catch((): Record<string, number> => ({})),
   ]);
   // A cancelled job is on its way out: its record goes as soon as its run has stopped.
   const views = jobs
@@ -51,6 +53,7 @@ export async function buildSnapshot(db: Store, live: ReadonlyMap<string, LiveJob
         integrityNote: job.integrity?.note ?? null,
         segments: segmentsOf(job, progress),
         gain: gains[job.id] ?? null,
+        limitBytesPerSecond: limits[job.id] ?? null,
       };
     });
   return { jobs: views.reverse(), skipped };

@@ -6,6 +6,7 @@ import { formatDuration, formatSpeed, percent } from './format';
 import { formatGain } from './gain';
 import { JobHash } from './job-hash';
 import { actionLabel, actionsFor, type JobAction, stateLabel } from './job-labels';
+import { JobLimit } from './job-limit';
 import { createSegmentCanvas, drawSegments } from './segment-canvas';
 
 export type { JobAction } from './job-labels';
@@ -48,6 +49,7 @@ export class JobItem {
   private readonly warning = el('div', 'warning');
   private readonly note = el('div', 'note');
   private readonly hash: JobHash;
+  private readonly limit: JobLimit;
   private readonly actions = el('div', 'actions');
   private shownActions = '';
   private job: JobView;
@@ -62,6 +64,7 @@ export class JobItem {
     top.append(this.name, this.chip);
     this.bar.max = 100;
     this.hash = new JobHash(job);
+    this.limit = new JobLimit(job);
     this.element.append(
       top,
       this.bar,
@@ -72,6 +75,7 @@ export class JobItem {
       this.note,
       this.hash.element,
       this.actions,
+      this.limit.element,
     );
     this.update(job);
   }
@@ -101,6 +105,7 @@ export class JobItem {
     setText(this.note, note ?? '');
     this.note.hidden = !note;
     this.hash.update(job);
+    this.limit.update(job);
     this.updateActions(job);
     // Drawn after the layout settles: the canvas takes its width from the list.
     if (job.segments !== null && job.sizeBytes !== null)

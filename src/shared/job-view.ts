@@ -28,6 +28,8 @@ export interface JobView {
   segments: SegmentMap | null;
   /** How many times one connection's speed the download went, measured as it ran; null: not measured. */
   gain: number | null;
+  /** The job's own speed limit from the popup (bytes per second, 0: none); null: the per-download setting. */
+  limitBytesPerSecond: number | null;
 }
 
 /**

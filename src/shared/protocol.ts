@@ -5,7 +5,7 @@
  */
 import type { SerializedError } from './job-state';
 import type { Snapshot } from './job-view';
-import { type Settings, type Validated, validateSettings } from './settings';
+import { LIMITS, type Settings, type Validated, validateSettings } from './settings';
 
 export interface Protocol {
   'jobs/list': { request: Record<never, never>; reply: Snapshot };
@@ -22,6 +22,8 @@ export interface Protocol {
    * file's hash is compared at once.
    */
   'job/expect-sha256': { request: { jobId: string; sha256: string | null }; reply: null };
+  /** A job's own speed limit, live: bytes per second, 0 for none, null to follow the per-download setting. */
+  'job/limit': { request: { jobId: string; bytesPerSecond: number | null }; reply: null };
   'skipped/clear': { request: Record<never, never>; reply: null };
   'settings/get': { request: Record<never, never>; reply: Settings };
   'settings/set': { request: { settings: Settings }; reply: Settings };
@@ -48,6 +50,7 @@ export const WORKER_MESSAGES = [
   'job/remove',
   'job/add-link',
   'job/expect-sha256',
+  'job/limit',
   'skipped/clear',
   'settings/get',
   'settings/set',
@@ -95,6 +98,11 @@ export function sha256Hex(raw: unknown): string | undefined {
   return /^[0-9a-f]{64}$/i.test(hex) ? hex.toLowerCase() : undefined;
 }
 
+function isLimit(value: unknown): value is number {
+  const { min, max } = LIMITS.limitBytesPerSecond;
+  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
+}
+
 function fail(error: string): { ok: false; error: string } {
   return { ok: false, error };
 }
@@ -135,6 +143,13 @@ export function parseMessage(raw: unknown, accepted: readonly MessageType[]): Va
       const sha256 = m.sha256 === null ? null : sha256Hex(m.sha256);
       if (sha256 === undefined) return fail(`${t}: sha256 must be 64 hexadecimal digits or null`);
       return { ok: true, value: { type: t, jobId: m.jobId, sha256 } };
+    }
+    case 'job/limit': {
+      if (!only('jobId', 'bytesPerSecond') || typeof m.jobId !== 'string' || !JOB_ID.test(m.jobId))
+        return fail(`${t}: bad jobId`);
+      const rate = m.bytesPerSecond;
+      if (rate !== null && !isLimit(rate)) return fail(`${t}: bytesPerSecond must be a whole number or null`);
+      return { ok: true, value: { type: t, jobId: m.jobId, bytesPerSecond: rate } };
     }
     case 'settings/set': {
       if (!only('settings')) return fail('settings/set takes {settings}');
