@@ -8,6 +8,8 @@ export default defineConfig({
   test: {
     projects: [
       {
+        // The Firefox end-to-end build's switch (vite.config.ts): off in Node.
+        define: { __TEST_REPORT__: 'false' },
         test: {
           name: 'unit',
           // Integration tests move real bytes through real sockets and child processes on a shared machine.
@@ -20,6 +22,7 @@ export default defineConfig({
         },
       },
       {
+        define: { __TEST_REPORT__: 'false' },
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.e2e.test.ts'],

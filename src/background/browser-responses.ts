@@ -2,7 +2,8 @@
  * What the browser's own response said of the file it is downloading, for the take-over's comparison
  * (browser-match.ts): a downloads.DownloadItem has the size and type but no validators, so the worker notes the
  * ETag and Last-Modified of the browser's responses as webRequest reports them (docs/platform.md, "Taking over
- * a download"). Only in memory, only the last few, only for a minute: the download's onCreated follows its
+ * a download"). Firefox's onCreated reports no size at all (totalBytes -1, docs/platform.md "Firefox"), so the
+ * size a 200 declared (Content-Length, no content coding) is noted too. Only in memory, only the last few, only for a minute: the download's onCreated follows its
  * response headers within moments, and nothing of the user's browsing is kept beyond that.
  */
 
@@ -22,20 +23,24 @@ const KEEP = 32;
 const KEEP_MS = 60_000;
 
 export class ResponseLog {
-  private readonly entries = new Map<string, ResponseValidators & { at: number }>();
+  private readonly entries = new Map<string, ResponseValidators & { sizeBytes: number | null; at: number }>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  /** Notes a response that carries a file (200 or 206) and a validator; redirects and errors are not files. */
+  /**
+   * Notes a response that carries a file (200 or 206) and a validator or a declared size; redirects and errors
+   * are not files.
+   */
   record(event: HeadersReceived): void {
     if (event.statusCode !== 200 && event.statusCode !== 206) return;
     const header = (name: string) =>
       event.responseHeaders?.find((h) => h.name.toLowerCase() === name)?.value?.trim() || null;
     const etag = header('etag');
     const lastModified = header('last-modified');
-    if (!etag && !lastModified) return;
+    const sizeBytes = event.statusCode === 200 ? declaredSize(header) : null;
+    if (!etag && !lastModified && sizeBytes === null) return;
     this.entries.delete(event.url);
-    this.entries.set(event.url, { etag, lastModified, at: this.now() });
+    this.entries.set(event.url, { etag, lastModified, sizeBytes, at: this.now() });
     for (const key of this.entries.keys()) {
       if (this.entries.size <= KEEP) break;
       this.entries.delete(key);
@@ -48,4 +53,37 @@ export class ResponseLog {
     if (!entry || this.now() - entry.at > KEEP_MS) return null;
     return { etag: entry.etag, lastModified: entry.lastModified };
   }
+
+  /**
+   * The size the browser's latest 200 from one of `urls` declared, waiting up to `waitMs` for its headers:
+   * Firefox may deliver a download's onCreated before the webRequest event of its response (measured).
+   */
+  async sizeOf(urls: readonly string[], waitMs: number): Promise<number | null> {
+    const deadline = this.now() + waitMs;
+    for (;;) {
+      for (const url of urls) {
+        const size = this.size(url);
+        if (size !== null) return size;
+      }
+      if (this.now() >= deadline) return null;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  /** The size the browser's latest 200 from `url` declared, if it came within the last minute. */
+  size(url: string): number | null {
+    const entry = this.entries.get(url);
+    if (!entry || this.now() - entry.at > KEEP_MS) return null;
+    return entry.sizeBytes;
+  }
+}
+
+/** Content-Length of an unencoded body, else null (an encoded body's length is not the file's). */
+function declaredSize(header: (name: string) => string | null): number | null {
+  const coding = header('content-encoding');
+  if (coding && coding.toLowerCase() !== 'identity') return null;
+  const length = header('content-length');
+  if (!length || !/^\d{1,16}$/.test(length)) return null;
+  const size = Number(length);
+  return Number.isSafeInteger(size) ? size : null;
 }

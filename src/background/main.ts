@@ -4,6 +4,7 @@
  */
 
 import { platform } from '../platform/current';
+import { startTestReport } from '../platform/test-report';
 import type { SkipNote } from '../shared/job-view';
 import { listen } from '../shared/messenger';
 import { isOwnSender, SNAPSHOT_PORT, WORKER_MESSAGES } from '../shared/protocol';
@@ -62,6 +63,9 @@ const services = db.then(async (store) => {
   return manager;
 });
 
+// Firefox's end-to-end build only (a no-op elsewhere).
+startTestReport(async () => buildSnapshot(await db, (await services).live));
+
 chrome.runtime.onInstalled.addListener(createMenu);
 
 // Either event starts a stopped worker, and starting is what resumes its jobs (JobManager.restore): the
@@ -95,18 +99,24 @@ chrome.webRequest.onHeadersReceived.addListener(
 // A save URL's download is the saver's; any other may be taken over (take-over.ts).
 chrome.downloads.onCreated.addListener(async (item) => {
   if (isSaveUrl(item.url)) return (await services).onSaveCreated(item);
-  await takeOver(item, {
-    settings: getSettings,
-    browser: platform.held,
-    probe: probeFromPage,
-    validators: (url) => responses.find(url),
-    adopt: async (link) => (await services).adopt(link),
-    add: async (job) => (await services).add(job),
-    rename: async (id, name) => (await services).rename(id, name),
-    cancel: async (id) => (await services).cancel(id),
-    onSkipped: () => hub.changed(),
-    aria2: forwardToAria2,
-  });
+  // Firefox reports totalBytes -1 here: the size its response declared stands in (browser-responses.ts).
+  const urls = [item.finalUrl, item.url].filter((u): u is string => !!u);
+  const totalBytes = item.totalBytes > 0 ? item.totalBytes : ((await responses.sizeOf(urls, 1_000)) ?? -1);
+  await takeOver(
+    { ...item, totalBytes },
+    {
+      settings: getSettings,
+      browser: platform.held,
+      probe: probeFromPage,
+      validators: (url) => responses.find(url),
+      adopt: async (link) => (await services).adopt(link),
+      add: async (job) => (await services).add(job),
+      rename: async (id, name) => (await services).rename(id, name),
+      cancel: async (id) => (await services).cancel(id),
+      onSkipped: () => hub.changed(),
+      aria2: forwardToAria2,
+    },
+  );
 });
 
 chrome.downloads.onChanged.addListener(async (delta) => (await services).onDownloadChanged(delta));

@@ -28,6 +28,39 @@ describe('the log of the browser’s responses', () => {
     expect([log.find(file), log.find(`${file}?e`), log.find(`${file}?n`)]).toEqual([null, null, null]);
   });
 
+  it('notes the size a 200 declared without a content coding (Firefox’s onCreated has none)', () => {
+    const log = new ResponseLog();
+    log.record({ url: file, statusCode: 200, responseHeaders: headers({ 'Content-Length': '67108864' }) });
+    const gz = `${file}?gz`;
+    log.record({
+      url: gz,
+      statusCode: 200,
+      responseHeaders: headers({ 'content-length': '100', 'content-encoding': 'gzip', etag: '"g"' }),
+    });
+    const part = `${file}?part`;
+    log.record({ url: part, statusCode: 206, responseHeaders: headers({ 'content-length': '10' }) });
+    const bad = `${file}?bad`;
+    log.record({ url: bad, statusCode: 200, responseHeaders: headers({ 'content-length': '1e3' }) });
+    expect([log.size(file), log.size(gz), log.size(part), log.size(bad)]).toEqual([
+      67108864,
+      null,
+      null,
+      null,
+    ]);
+    expect(log.find(file)).toEqual({ etag: null, lastModified: null });
+  });
+
+  it('waits a little for the headers of a download announced before them', async () => {
+    const log = new ResponseLog();
+    const later = `${file}?later`;
+    setTimeout(
+      () => log.record({ url: later, statusCode: 200, responseHeaders: headers({ 'content-length': '5' }) }),
+      30,
+    );
+    expect(await log.sizeOf(['https://cdn.example/none', later], 2_000)).toBe(5);
+    expect(await log.sizeOf(['https://cdn.example/none'], 50)).toBeNull();
+  });
+
   it('forgets a response after a minute', async () => {
     const clock = new ManualClock();
     const log = new ResponseLog(() => clock.now());
