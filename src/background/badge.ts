@@ -1,3 +1,4 @@
+import { browser } from '../shared/browser-api';
 import { t } from '../shared/i18n';
 import type { JobView, Snapshot } from '../shared/job-view';
 
@@ -42,9 +43,9 @@ export function badgeFor(jobs: readonly JobView[]): BadgeState {
 }
 
 const chromeApi: BadgeApi = {
-  setText: (text) => chrome.action.setBadgeText({ text }),
-  setTitle: (title) => chrome.action.setTitle({ title }),
-  setColor: (color) => chrome.action.setBadgeBackgroundColor({ color }),
+  setText: (text) => browser.action.setBadgeText({ text }),
+  setTitle: (title) => browser.action.setTitle({ title }),
+  setColor: (color) => browser.action.setBadgeBackgroundColor({ color }),
 };
 
 export class Badge {

@@ -1,3 +1,5 @@
+import { browser } from '../shared/browser-api';
+
 /**
  * Each job's own speed limit, set from the popup (bytes per second; 0: none), by job id, in session storage so
  * a restarted worker keeps it; a job without one follows the settings' per-download limit.
@@ -5,7 +7,7 @@
 const KEY = 'jobLimits';
 
 export async function listJobLimits(): Promise<Record<string, number>> {
-  const stored = (await chrome.storage.session.get(KEY))[KEY];
+  const stored = (await browser.storage.session.get(KEY))[KEY];
   return typeof stored === 'object' && stored !== null ? (stored as Record<string, number>) : {};
 }
 
@@ -14,5 +16,5 @@ export async function storeJobLimit(jobId: string, bytesPerSecond: number | null
   const limits = await listJobLimits();
   if (bytesPerSecond === null) delete limits[jobId];
   else limits[jobId] = bytesPerSecond;
-  await chrome.storage.session.set({ [KEY]: limits });
+  await browser.storage.session.set({ [KEY]: limits });
 }

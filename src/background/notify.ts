@@ -1,3 +1,4 @@
+import { browser } from '../shared/browser-api';
 import { t } from '../shared/i18n';
 import type { JobView } from '../shared/job-view';
 
@@ -38,9 +39,9 @@ export function noticesFor(before: ReadonlyMap<string, Status>, jobs: readonly J
 
 const chromeApi: NotifyApi = {
   async show(id, title, message) {
-    await chrome.notifications.create(id, {
+    await browser.notifications.create(id, {
       type: 'basic',
-      iconUrl: chrome.runtime.getURL('icons/icon-128.png'),
+      iconUrl: browser.runtime.getURL('icons/icon-128.png'),
       title,
       message,
     });

@@ -1,3 +1,4 @@
+import { browser } from '../shared/browser-api';
 import { t } from '../shared/i18n';
 import { localizePage } from '../shared/i18n-dom';
 import type { JobView, Snapshot } from '../shared/job-view';
@@ -45,8 +46,8 @@ async function act(action: JobAction, job: JobView): Promise<void> {
     if (action === 'open' || action === 'show') {
       // Called from the click itself: downloads.open needs the user gesture, which a message would lose.
       if (job.state.status !== 'completed') return;
-      if (action === 'open') chrome.downloads.open(job.state.downloadId);
-      else chrome.downloads.show(job.state.downloadId);
+      if (action === 'open') void browser.downloads.open(job.state.downloadId);
+      else void browser.downloads.show(job.state.downloadId);
       return;
     }
     await request({ type: `job/${action}`, jobId: job.id });
@@ -57,8 +58,8 @@ async function act(action: JobAction, job: JobView): Promise<void> {
 
 /** Live snapshots over a Port; the worker may restart, so reconnect when it drops. */
 function connect(): void {
-  const port = chrome.runtime.connect({ name: SNAPSHOT_PORT });
-  port.onMessage.addListener((snapshot: Snapshot) => render(snapshot));
+  const port = browser.runtime.connect({ name: SNAPSHOT_PORT });
+  port.onMessage.addListener((snapshot: unknown) => render(snapshot as Snapshot));
   port.onDisconnect.addListener(() => setTimeout(connect, 500));
 }
 
@@ -90,7 +91,7 @@ request({ type: 'settings/get' }).then(
   (error: unknown) => console.error(error),
 );
 
-document.querySelector('#options')!.addEventListener('click', () => void chrome.runtime.openOptionsPage());
+document.querySelector('#options')!.addEventListener('click', () => void browser.runtime.openOptionsPage());
 clearFinished.addEventListener('click', async () => {
   for (const job of finished) await act('remove', job);
 });

@@ -2,18 +2,21 @@ import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { patternSource, type RangeServer, throttledServer } from '../server/index';
-import { EXTENSION_ORIGIN, launchBrowser, type TestBrowser } from './browser';
+import { patternSource, type RangeServer, sha256Of, throttledServer } from '../server/index';
+import { EXTENSION_ORIGIN, launchBrowser, type TestBrowser, waitForFile } from './browser';
+import { listJobs } from './extension';
 import { createPageServer, linkPage, type PageServer } from './pages';
 
 /**
  * The popup in Simplified Chinese (Chromium's UI language `--lang=zh-CN`) and a dark colour scheme, during a
  * throttled download: its text is Chinese, its background dark, the toolbar badge shows the percent and clears
  * once nothing runs, the segment map is drawn with stored and fetching spans, and the buttons work from the
- * keyboard and keep focus across live updates. Screenshots: test-results/popup-zh-dark-*.png.
+ * keyboard and keep focus across live updates; the job's own speed limit is set from its menu; finished, it shows
+ * its measured gain and SHA-256, and "clear finished" removes it. Screenshots: test-results/popup-zh-dark-*.png.
  */
 const MIB = 1024 * 1024;
 const ARTIFACTS = resolve(import.meta.dirname, '../../test-results');
+const NAME = 'a-rather-long-file-name-to-check-that-the-popup-layout-holds-with-it-2026-12-03-v2.bin';
 
 let browser: TestBrowser;
 let pages: PageServer;
@@ -66,11 +69,8 @@ function luminance(color: string): number {
 
 it('speaks Chinese in the dark, with the badge and the segment map of a running download', async () => {
   const source = patternSource(40 * MIB, 33);
-  server = await throttledServer(
-    source,
-    { bytesPerSecond: 1 * MIB },
-    { path: '/a-rather-long-file-name-to-check-that-the-popup-layout-holds-with-it-2026-12-03-v2.bin' },
-  );
+  const expected = sha256Of(source);
+  server = await throttledServer(source, { bytesPerSecond: 1 * MIB }, { path: `/${NAME}` });
 
   const popup = await browser.context.newPage();
   await popup.emulateMedia({ colorScheme: 'dark' });
@@ -135,6 +135,28 @@ it('speaks Chinese in the dark, with the badge and the segment map of a running 
   // Nothing runs: the badge clears.
   await expect.poll(async () => (await badge()).text).toBe('');
   await popup.screenshot({ path: resolve(ARTIFACTS, 'popup-zh-dark-paused.png') });
-  await job.locator('button.action-cancel').click();
+
+  // The job's own speed limit: chosen in its menu, carried by the next snapshots; back to the setting.
+  const limit = job.locator('.job-limit select');
+  expect(await limit.getAttribute('aria-label')).toMatch(/的限速$/);
+  await limit.selectOption(String(50 * MIB));
+  await expect.poll(async () => (await listJobs(browser))[0]?.limitBytesPerSecond).toBe(50 * MIB);
+  await limit.selectOption('');
+  await expect.poll(async () => (await listJobs(browser))[0]?.limitBytesPerSecond).toBeNull();
+
+  // Finished: the measured gain and the file's SHA-256 in Chinese, then "clear finished" empties the list.
+  await job.locator('button.action-resume').click();
+  await waitForFile(browser.downloadDir, NAME, source.size, { timeoutMs: 90_000 });
+  await job.locator('.state.completed').waitFor();
+  const gain = (await job.locator('.gain').textContent()) ?? '';
+  expect(gain).toMatch(/^单个连接速度的 \d+\.\d 倍$/);
+  expect(Number(gain.match(/[\d.]+/)?.[0])).toBeGreaterThan(1.5); // six connections capped at 1 MiB/s each
+  await job.locator('.hash summary').click();
+  await expect.poll(async () => job.locator('.sha256').textContent()).toBe(await expected);
+  await popup.screenshot({ path: resolve(ARTIFACTS, 'popup-zh-dark-completed.png') });
+  const clear = popup.locator('#clear-finished');
+  expect(await clear.textContent()).toBe('清除已完成');
+  await clear.click();
   await job.waitFor({ state: 'detached' });
+  expect(await clear.isHidden()).toBe(true);
 });
