@@ -98,8 +98,9 @@ it('speaks Chinese in the dark, with the badge and the segment map of a running 
   const job = popup.locator('.job').first();
   await job.locator('.state.running').waitFor();
   expect(await job.locator('.state').textContent()).toBe('下载中');
-  await expect.poll(async () => (await job.locator('.stats').textContent()) ?? '').toMatch(/个连接/);
-  expect(await job.locator('.stats').textContent()).toMatch(/^[\d.]+ [KM]iB \/ 40 MiB · \d+% · /);
+  await expect
+    .poll(async () => (await job.locator('.stats').textContent()) ?? '')
+    .toMatch(/^[\d.]+ [KM]iB \/ 40 MiB · \d+% · [\d.]+ [KM]iB\/s · .* · [1-6] 个连接$/);
 
   // The badge: the overall percent while the download runs, the tooltip in Chinese.
   await expect.poll(async () => (await badge()).text).toMatch(/^\d{1,2}%$/);
