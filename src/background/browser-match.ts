@@ -2,6 +2,7 @@ import { parseContentRange } from '../engine/content-range';
 import type { HttpResponse } from '../engine/types';
 import { sameResource } from '../engine/validators';
 import { createFetcher } from '../net/fetcher';
+import { t } from '../shared/i18n';
 import type { ResponseValidators } from './browser-responses';
 import { addRefererRule, removeRefererRule } from './referer';
 
@@ -43,24 +44,19 @@ const GENERIC_TYPES = new Set([
 ]);
 
 export function compareProbe(file: BrowserFile, answer: ProbeAnswer): Match {
-  if (answer.redirect) return different('the site sends the accelerator’s requests elsewhere');
-  if (answer.status === 200) return different('the site does not serve byte ranges');
-  if (answer.status !== 206)
-    return different(`the site refused the accelerator’s request (HTTP ${answer.status})`);
+  if (answer.redirect) return different(t('reason_redirected'));
+  if (answer.status === 200) return different(t('reason_no_ranges'));
+  if (answer.status !== 206) return different(t('reason_refused', answer.status));
   const encoding = answer.headers.get('content-encoding');
-  if (encoding && encoding.trim().toLowerCase() !== 'identity')
-    return different('the site compresses its ranged answers');
+  if (encoding && encoding.trim().toLowerCase() !== 'identity') return different(t('reason_compressed'));
   const range = parseContentRange(answer.headers.get('content-range'));
   if (!range || 'unsatisfied' in range || range.start !== 0 || range.total === null)
-    return different('the site’s ranged answer is malformed');
-  if (range.total !== file.sizeBytes)
-    return different(
-      `the site answers ranged requests with another file (${range.total} bytes, not ${file.sizeBytes})`,
-    );
+    return different(t('reason_malformed'));
+  if (range.total !== file.sizeBytes) return different(t('reason_other_size', range.total, file.sizeBytes));
   const ours = essence(answer.headers.get('content-type'));
   const theirs = essence(file.mime ?? '');
   if (!GENERIC_TYPES.has(ours) && !GENERIC_TYPES.has(theirs) && ours !== theirs)
-    return different(`the site answers ranged requests with another type (${ours}, not ${theirs})`);
+    return different(t('reason_other_type', ours, theirs));
   if (file.validators) {
     const probed = {
       size: range.total,
@@ -68,7 +64,7 @@ export function compareProbe(file: BrowserFile, answer: ProbeAnswer): Match {
       lastModified: answer.headers.get('last-modified'),
     };
     if (!sameResource({ size: file.sizeBytes, ...file.validators }, probed).same)
-      return different('the site answers ranged requests with another version of the file');
+      return different(t('reason_other_version'));
   }
   return { same: true };
 }
@@ -127,9 +123,7 @@ export async function probeBrowserFile(
     });
   } catch (error) {
     const timedOut = error instanceof DOMException && error.name === 'TimeoutError';
-    return different(
-      timedOut ? 'the site did not answer the accelerator in time' : 'the site could not be reached',
-    );
+    return different(timedOut ? t('reason_timeout') : t('reason_unreachable'));
   }
   const match = compareProbe(file, response);
   if (!match.same || !response.body || !time) {
@@ -149,7 +143,7 @@ export function fastAlone(match: Match): string | null {
   if (!match.same || match.bytesPerSecond === undefined) return null;
   if (match.bytesPerSecond < FAST_SINGLE_CONNECTION) return null;
   const mib = Math.round(match.bytesPerSecond / (1024 * 1024));
-  return `one connection is already fast (${mib} MiB/s): parallel ranges would not help`;
+  return t('reason_fast', mib);
 }
 
 /**

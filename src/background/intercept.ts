@@ -1,4 +1,5 @@
 import { filenameFromUrl, sanitizeFilename } from '../engine/filename';
+import { t } from '../shared/i18n';
 import { isExcluded, type Settings } from '../shared/settings';
 import { isExecutableOverHttp } from './executables';
 
@@ -35,15 +36,15 @@ export function decide(item: CreatedDownload, settings: Settings): Decision {
   if (!settings.autoCapture) return { take: false, reason: null };
   for (const u of [original, url]) {
     if (isExcluded(u.hostname, settings.excludedDomains))
-      return { take: false, reason: `${u.hostname} is an excluded domain` };
+      return { take: false, reason: t('reason_excluded_domain', u.hostname) };
   }
   const size = item.totalBytes > 0 ? item.totalBytes : (item.fileSize ?? 0);
-  if (size <= 0) return { take: false, reason: 'the server did not say how large the file is' };
+  if (size <= 0) return { take: false, reason: t('reason_size_unknown') };
   if (size < settings.thresholdBytes) return { take: false, reason: null };
   if (isExecutableOverHttp(nameFromUrl(url.href), [url.href, original.href, item.referrer]))
     return {
       take: false,
-      reason: 'a program from a plain-http site is left to the browser’s download checks',
+      reason: t('reason_program_over_http'),
     };
   return { take: true, url: url.href, originalUrl: original.href, sizeBytes: size };
 }

@@ -2,6 +2,7 @@ import { sanitizeFilename } from '../engine/filename';
 import type { HostPool } from '../engine/host-pool';
 import type { RateLimiter } from '../engine/rate-limiter';
 import { platform } from '../platform/current';
+import { t } from '../shared/i18n';
 import { serializeError } from '../shared/job-state';
 import type { Settings } from '../shared/settings';
 import { settingsForSite } from '../shared/site-settings';
@@ -98,7 +99,7 @@ export class JobManager {
   private async pauseForBrowser(id: JobId): Promise<void> {
     if (!(await this.records.apply(id, { type: 'pause' }))) return;
     this.stopLive(id, { kind: 'pause' });
-    await this.records.note(id, "Paused: its download was cancelled in the browser's downloads list");
+    await this.records.note(id, t('note_save_cancelled'));
   }
 
   /** Stops the job's run, if it has one (true). */

@@ -4,6 +4,7 @@ import { totalLength } from '../engine/ranges';
 import type { RateLimiter } from '../engine/rate-limiter';
 import type { PieceSink, Progress, RemoteFile } from '../engine/types';
 import { createFetcher } from '../net/fetcher';
+import { t } from '../shared/i18n';
 import { systemClock } from '../shared/system-clock';
 import { createPieceSink } from '../store/piece-sink';
 import type { JobRecord, Store } from '../store/schema';
@@ -105,7 +106,7 @@ export async function runJob(
     if (stopped) return outcomeOf(stopped);
     if (error instanceof NotEnoughSpaceError) return { kind: 'no-space', message: error.message };
     if (isOutOfSpace(error)) {
-      return { kind: 'no-space', message: 'storage is full: free some space, then resume' };
+      return { kind: 'no-space', message: t('note_storage_full') };
     }
     if ((error as { code?: unknown } | null)?.code === 'LINK_EXPIRED')
       return { kind: 'link-expired', message: (error as Error).message };

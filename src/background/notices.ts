@@ -1,13 +1,12 @@
 import type { DownloadNotice } from '../engine/types';
 import { describeSize } from '../shared/format-bytes';
+import { t } from '../shared/i18n';
 
 /** The engine's notices, as the job's note (transient) and its warning (kept until the job starts from zero). */
 export type JobNotice = Exclude<DownloadNotice, { type: 'single-stream' }>;
 
-export const CHANGED_WARNING = 'The file changed on the server: the download restarted from zero.';
-export const UNVERIFIED_WARNING =
-  'Could not verify the file’s identity: the server sends no ETag or Last-Modified, so only the size was ' +
-  're-checked when the download resumed.';
+export const CHANGED_WARNING = t('warning_changed');
+export const UNVERIFIED_WARNING = t('warning_unverified');
 
 /**
  * The warning a notice leaves on the job, or null when it leaves none. A restart after a change replaces an
@@ -22,17 +21,15 @@ export function warningFor(notice: JobNotice): string | null {
 export function describeNotice(notice: JobNotice): string {
   switch (notice.type) {
     case 'resumed':
-      return `resumed after ${describeSize(notice.doneBytes)}`;
+      return t('note_resumed', describeSize(notice.doneBytes));
     case 'restarted':
-      return notice.reason === 'changed'
-        ? 'the file changed on the server: restarted'
-        : 'restarted from zero';
+      return notice.reason === 'changed' ? t('note_changed_restarted') : t('note_restarted');
     case 'unverified-resume':
-      return 'resumed; identity not verified (no ETag or Last-Modified), size re-checked';
+      return t('note_unverified_resume');
     case 'connections-lowered':
-      return `the server answered ${notice.status}: down to ${notice.connections} connections`;
+      return t('note_connections_lowered', notice.status, notice.connections);
     case 'retrying':
-      return `retrying (attempt ${notice.attempt}): ${notice.error}`;
+      return t('note_retrying', notice.attempt, notice.error);
     default: {
       const _exhaustive: never = notice;
       return _exhaustive;
