@@ -2,6 +2,7 @@ import { formatBytes } from '../shared/format-bytes';
 import { t } from '../shared/i18n';
 import type { JobView } from '../shared/job-view';
 import { el, setText } from './dom';
+import { failureNote } from './failure';
 import { formatDuration, formatSpeed, percent } from './format';
 import { formatGain } from './gain';
 import { JobHash } from './job-hash';
@@ -28,7 +29,7 @@ export function statsLine(job: JobView): string {
 }
 
 function noteFor(job: JobView): string | null {
-  if (job.state.status === 'failed') return job.state.error.message;
+  if (job.state.status === 'failed') return failureNote(job.state.error);
   if (job.state.status === 'handed-to-browser') return t('note_handed_to_browser', job.state.reason);
   return job.note;
 }
