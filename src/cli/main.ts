@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { describe } from '../engine/errors';
 import { probe } from '../engine/probe';
 import { createFetcher } from '../net/fetcher';
@@ -53,6 +53,8 @@ async function runDownloads(command: DownloadCommand, urls: string[], jar: Cooki
   const write = (line: string) =>
     process.stderr.write(progress === 'tty' ? `\r\x1b[K${line}\n` : `${line}\n`);
   try {
+    // As aria2 and wget do: -d DIR is made when missing.
+    if (command.dir !== null) await mkdir(command.dir, { recursive: true });
     const codes = await runPool(urls, command.jobs, (url, index) => {
       const prefix = several ? `[${index + 1}/${urls.length}] ` : '';
       const out: Output = {
