@@ -15,6 +15,7 @@ import { patternSource, throttledServer } from '../server/index';
 import { fastCases } from './bench-fast';
 import { cappedTable, fastTable, median, type Row, type TakeOverTimes, takeOverTimes } from './bench-rows';
 import { launchBrowser, sendFromExtensionPage, type TestBrowser, waitForFile } from './browser';
+import { firefoxCappedRows } from './firefox-bench';
 import { browserMemoryBytes, sampleMemory } from './memory';
 import { nginxInstalled } from './nginx-files';
 import { createPageServer, linkPage } from './pages';
@@ -28,6 +29,8 @@ const CONNECTIONS = 6;
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const FAST = process.env.BENCH_FAST !== '0';
 const CAPPED = process.env.BENCH_CAPPED !== '0';
+/** BENCH_FIREFOX=0 skips the Firefox rows (test/e2e/firefox-bench.ts). */
+const FIREFOX = process.env.BENCH_FIREFOX !== '0';
 
 /** One download, timed, or (with `memory`) sampled for the browser's memory. */
 async function download(
@@ -155,6 +158,10 @@ it('benchmarks the extension against the browser in Chromium', { timeout: 3_600_
           RUNS,
         ),
       ),
+    );
+  if (FIREFOX)
+    tables.push(
+      `Firefox ESR:\n\n${cappedTable(await firefoxCappedRows(SIZE_MIB, CAP_MIB, RUNS), CAP_MIB, CONNECTIONS)}`,
     );
   const table = tables.join('\n\n');
   console.log(`\n${table}\n`);

@@ -20,8 +20,14 @@ export interface TestFirefox {
   close(): Promise<void>;
 }
 
-export async function launchFirefox({ dist = DIST_FIREFOX }: { dist?: string } = {}): Promise<TestFirefox> {
-  if (!existsSync(join(dist, 'manifest.json'))) throw new Error(`no add-on in ${dist}: run npm run build`);
+/** `dist: null`: Firefox alone, no add-on (the benchmark's baseline). */
+export async function launchFirefox({
+  dist = DIST_FIREFOX,
+}: {
+  dist?: string | null;
+} = {}): Promise<TestFirefox> {
+  if (dist !== null && !existsSync(join(dist, 'manifest.json')))
+    throw new Error(`no add-on in ${dist}: run npm run build`);
   const root = await mkdtemp(join(tmpdir(), 'accel-firefox-'));
   const downloadDir = join(root, 'downloads');
   await mkdir(downloadDir);
@@ -44,7 +50,7 @@ export async function launchFirefox({ dist = DIST_FIREFOX }: { dist?: string } =
       'network.http.max-persistent-connections-per-server': 6,
     },
   });
-  const addonId = await browser.installExtension(dist);
+  const addonId = dist === null ? '' : await browser.installExtension(dist);
   const page = (await browser.pages())[0] ?? (await browser.newPage());
   return {
     browser,
