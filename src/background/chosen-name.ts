@@ -1,3 +1,5 @@
+import { browser, type Downloads } from '../shared/browser-api';
+
 /**
  * The file name the browser chose for one of its downloads. Chromium determines it while the download is held
  * paused (docs/platform.md fact 14): from the link's `download` attribute, Content-Disposition, or the user's
@@ -15,18 +17,18 @@ export function chosenName(id: number, timeoutMs: number): Promise<ChosenName> {
   return new Promise((resolve) => {
     const finish = (result: ChosenName) => {
       clearTimeout(timer);
-      chrome.downloads.onChanged.removeListener(onChanged);
+      browser.downloads.onChanged.removeListener(onChanged);
       resolve(result);
     };
-    const onChanged = (delta: chrome.downloads.DownloadDelta) => {
+    const onChanged = (delta: Downloads.OnChangedDownloadDeltaType) => {
       if (delta.id !== id) return;
       if (delta.filename?.current) finish(named(delta.filename.current));
       else if (delta.state?.current === 'interrupted' || delta.state?.current === 'complete')
         finish({ kind: 'ended' });
     };
     const timer = setTimeout(() => finish({ kind: 'unnamed' }), timeoutMs);
-    chrome.downloads.onChanged.addListener(onChanged);
-    void chrome.downloads.search({ id }).then(
+    browser.downloads.onChanged.addListener(onChanged);
+    void browser.downloads.search({ id }).then(
       ([item]) => {
         if (!item || item.state === 'interrupted') finish({ kind: 'ended' });
         else if (item.filename) finish(named(item.filename));

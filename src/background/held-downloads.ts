@@ -3,6 +3,7 @@
  * Kept in session storage: a worker stopped in that moment resumes them when it starts again, so a browser
  * download is never left paused by a decision that died with the worker.
  */
+import { browser } from '../shared/browser-api';
 import { chosenName } from './chosen-name';
 import type { HeldDownload } from './take-over';
 
@@ -11,7 +12,7 @@ const KEY = 'held';
 const NAME_TIMEOUT_MS = 120_000;
 
 async function list(): Promise<number[]> {
-  const stored = await chrome.storage.session.get(KEY);
+  const stored = await browser.storage.session.get(KEY);
   const ids = stored[KEY];
   return Array.isArray(ids) ? ids.filter((id): id is number => typeof id === 'number') : [];
 }
@@ -20,24 +21,24 @@ let writing: Promise<void> = Promise.resolve();
 /** One read-modify-write at a time, so two decisions at once do not drop each other's id. */
 function update(change: (ids: number[]) => number[]): Promise<void> {
   writing = writing.then(async () => {
-    await chrome.storage.session.set({ [KEY]: change(await list()) });
+    await browser.storage.session.set({ [KEY]: change(await list()) });
   });
   return writing.catch(() => {});
 }
 
-/** chrome.downloads, for the take-over: every held download is remembered until it is let go. */
+/** browser.downloads, for the take-over: every held download is remembered until it is let go. */
 export const heldDownloads: HeldDownload = {
   async pause(id) {
-    await chrome.downloads.pause(id);
+    await browser.downloads.pause(id);
     void hold(id);
   },
   async resume(id) {
-    await chrome.downloads.resume(id).catch(() => {});
+    await browser.downloads.resume(id).catch(() => {});
     await release(id);
   },
   async cancelAndErase(id) {
-    await chrome.downloads.cancel(id).catch(() => {});
-    await chrome.downloads.erase({ id }).catch(() => {});
+    await browser.downloads.cancel(id).catch(() => {});
+    await browser.downloads.erase({ id }).catch(() => {});
     await release(id);
   },
   chosenName: (id) => chosenName(id, NAME_TIMEOUT_MS),
@@ -54,8 +55,8 @@ function release(id: number): Promise<void> {
 /** After a (re)start: resumes every held download the browser still has paused, and forgets them all. */
 export async function resumeHeld(): Promise<void> {
   for (const id of await list()) {
-    const [item] = await chrome.downloads.search({ id }).catch(() => []);
-    if (item?.paused && item.state === 'in_progress') await chrome.downloads.resume(id).catch(() => {});
+    const [item] = await browser.downloads.search({ id }).catch(() => []);
+    if (item?.paused && item.state === 'in_progress') await browser.downloads.resume(id).catch(() => {});
   }
   await update(() => []);
 }

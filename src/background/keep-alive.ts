@@ -1,3 +1,5 @@
+import { browser } from '../shared/browser-api';
+
 /**
  * Chromium stops an idle service worker about 30 s after the last extension event, even mid-fetch
  * (docs/platform.md fact 1). A cheap extension API call every 20 s counts as activity, so while any job is
@@ -18,13 +20,13 @@ export interface KeepAliveApi {
 }
 
 const chromeApi: KeepAliveApi = {
-  ping: () => chrome.runtime.getPlatformInfo(),
+  ping: () => browser.runtime.getPlatformInfo(),
   async arm() {
-    if (await chrome.alarms.get(WAKE_ALARM)) return;
-    await chrome.alarms.create(WAKE_ALARM, { periodInMinutes: WAKE_PERIOD_MINUTES });
+    if (await browser.alarms.get(WAKE_ALARM)) return;
+    await browser.alarms.create(WAKE_ALARM, { periodInMinutes: WAKE_PERIOD_MINUTES });
   },
   async disarm() {
-    await chrome.alarms.clear(WAKE_ALARM);
+    await browser.alarms.clear(WAKE_ALARM);
   },
 };
 

@@ -1,3 +1,5 @@
+import { browser } from '../shared/browser-api';
+
 /**
  * Downloads this extension starts itself (handing a job back to the browser) must not be taken over again.
  * downloads.onCreated does not report byExtensionId for them on Chromium 156, and it may fire before
@@ -9,7 +11,7 @@ const FORGET_AFTER_MS = 60_000;
 export async function startOwnDownload(url: string): Promise<number> {
   expected.set(url, (expected.get(url) ?? 0) + 1);
   setTimeout(() => consume(url), FORGET_AFTER_MS);
-  return chrome.downloads.download({ url });
+  return browser.downloads.download({ url });
 }
 
 /** True (once per download started) when a created download is one of ours. */
@@ -30,6 +32,6 @@ function consume(url: string): boolean {
  * though the worker stopped before its id was stored. (The download a job was taken from is erased, and older.)
  */
 export async function findOwnDownload(url: string, sinceMs: number): Promise<number | null> {
-  const items = await chrome.downloads.search({ url, startedAfter: new Date(sinceMs).toISOString() });
+  const items = await browser.downloads.search({ url, startedAfter: new Date(sinceMs).toISOString() });
   return items[0]?.id ?? null;
 }

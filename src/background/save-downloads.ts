@@ -1,3 +1,4 @@
+import { browser, type Downloads } from '../shared/browser-api';
 import type { JobRecord } from '../store/schema';
 
 /**
@@ -25,7 +26,7 @@ export interface EarlierSave {
  */
 export async function sortEarlierSaves(job: JobRecord, keep: boolean): Promise<EarlierSave | null> {
   const size = job.remote?.size ?? null;
-  const holdsFile = (item: chrome.downloads.DownloadItem): boolean =>
+  const holdsFile = (item: Downloads.DownloadItem): boolean =>
     size !== null &&
     (item.state === 'complete'
       ? item.fileSize === size
@@ -35,10 +36,10 @@ export async function sortEarlierSaves(job: JobRecord, keep: boolean): Promise<E
     let item = found;
     let cancelled = false;
     if (item.state === 'in_progress' && !(keep && !kept && holdsFile(item))) {
-      await chrome.downloads.cancel(item.id).catch(() => {});
+      await browser.downloads.cancel(item.id).catch(() => {});
       cancelled = true;
       // It may have completed just before the cancel: then it is the file, or a file short of bytes.
-      item = (await chrome.downloads.search({ id: item.id }))[0] ?? found;
+      item = (await browser.downloads.search({ id: item.id }))[0] ?? found;
     }
     // Once cancelled, only a complete download can still be the file.
     if (keep && !kept && holdsFile(item) && (!cancelled || item.state === 'complete')) {
@@ -50,11 +51,11 @@ export async function sortEarlierSaves(job: JobRecord, keep: boolean): Promise<E
 }
 
 /** The browser's downloads of the job's saves, each once: by the recorded id, then by the save URL. */
-async function earlierSaves(job: JobRecord): Promise<chrome.downloads.DownloadItem[]> {
+async function earlierSaves(job: JobRecord): Promise<Downloads.DownloadItem[]> {
   const byId = job.state.status === 'completing' ? job.state.downloadId : null;
   const items = [
-    ...(byId !== null ? await chrome.downloads.search({ id: byId }) : []),
-    ...(job.saveUrl ? await chrome.downloads.search({ url: job.saveUrl }) : []),
+    ...(byId !== null ? await browser.downloads.search({ id: byId }) : []),
+    ...(job.saveUrl ? await browser.downloads.search({ url: job.saveUrl }) : []),
   ];
   return [...new Map(items.map((item) => [item.id, item])).values()];
 }
@@ -64,12 +65,12 @@ async function earlierSaves(job: JobRecord): Promise<chrome.downloads.DownloadIt
  * erases it from the browser's list.
  */
 export async function discard(downloadId: number): Promise<void> {
-  await chrome.downloads.cancel(downloadId).catch(() => {});
+  await browser.downloads.cancel(downloadId).catch(() => {});
   await erase(downloadId);
 }
 
 async function erase(downloadId: number): Promise<void> {
-  await chrome.downloads.erase({ id: downloadId }).catch(() => {});
+  await browser.downloads.erase({ id: downloadId }).catch(() => {});
 }
 
 /**
@@ -77,13 +78,13 @@ async function erase(downloadId: number): Promise<void> {
  * erases it, unless it completed: a whole file stays where the browser put it.
  */
 export async function discardUnfinished(downloadId: number): Promise<void> {
-  await chrome.downloads.cancel(downloadId).catch(() => {});
-  const [item] = await chrome.downloads.search({ id: downloadId }).catch(() => []);
+  await browser.downloads.cancel(downloadId).catch(() => {});
+  const [item] = await browser.downloads.search({ id: downloadId }).catch(() => []);
   if (item?.state !== 'complete') await erase(downloadId);
 }
 
 /** Deletes a finished download's file (not the job's file after all) and its entry in the browser's list. */
 export async function removeAndErase(downloadId: number): Promise<void> {
-  await chrome.downloads.removeFile(downloadId).catch(() => {});
+  await browser.downloads.removeFile(downloadId).catch(() => {});
   await erase(downloadId);
 }

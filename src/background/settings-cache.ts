@@ -1,3 +1,4 @@
+import { browser } from '../shared/browser-api';
 import { SETTINGS_KEY, type Settings, settingsFromStorage } from '../shared/settings';
 
 /**
@@ -7,20 +8,20 @@ import { SETTINGS_KEY, type Settings, settingsFromStorage } from '../shared/sett
 let current: Promise<Settings> | null = null;
 
 export function getSettings(): Promise<Settings> {
-  current ??= chrome.storage.local
+  current ??= browser.storage.local
     .get(SETTINGS_KEY)
     .then((stored) => settingsFromStorage(stored[SETTINGS_KEY]));
   return current;
 }
 
 export async function saveSettings(settings: Settings): Promise<Settings> {
-  await chrome.storage.local.set({ [SETTINGS_KEY]: settings });
+  await browser.storage.local.set({ [SETTINGS_KEY]: settings });
   current = Promise.resolve(settings);
   return settings;
 }
 
 export function watchSettings(onChange: (settings: Settings) => void): void {
-  chrome.storage.onChanged.addListener((changes, area) => {
+  browser.storage.onChanged.addListener((changes, area) => {
     const change = changes[SETTINGS_KEY];
     if (area !== 'local' || !change) return;
     const settings = settingsFromStorage(change.newValue);

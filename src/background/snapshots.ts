@@ -1,5 +1,6 @@
 import { totalLength } from '../engine/ranges';
 import type { Progress } from '../engine/types';
+import type { Runtime } from '../shared/browser-api';
 import { isFinal } from '../shared/job-state';
 import type { JobView, Snapshot } from '../shared/job-view';
 import { type SegmentMap, segmentMapOf } from '../shared/segment-map';
@@ -61,13 +62,13 @@ export async function buildSnapshot(db: Store, live: ReadonlyMap<string, LiveJob
 
 /** The open popups' Ports, each sent a fresh snapshot on connect and then at most every INTERVAL_MS. */
 export class SnapshotHub {
-  private readonly ports = new Set<chrome.runtime.Port>();
+  private readonly ports = new Set<Runtime.Port>();
   private timer: ReturnType<typeof setTimeout> | null = null;
   private dirty = false;
 
   constructor(private readonly build: () => Promise<Snapshot>) {}
 
-  connect(port: chrome.runtime.Port): void {
+  connect(port: Runtime.Port): void {
     this.ports.add(port);
     port.onDisconnect.addListener(() => this.ports.delete(port));
     void this.send();

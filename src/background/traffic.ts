@@ -1,10 +1,11 @@
 import { HostPool } from '../engine/host-pool';
 import { RateLimiter } from '../engine/rate-limiter';
+import { browser } from '../shared/browser-api';
 import type { Settings } from '../shared/settings';
 import { systemClock } from '../shared/system-clock';
 import { listJobLimits } from './job-limits';
 
-/** chrome.storage.local key of the connection caps hosts have taught (429/503/refusals), by host. */
+/** browser.storage.local key of the connection caps hosts have taught (429/503/refusals), by host. */
 export const LEARNED_CAPS_KEY = 'learnedHostCaps';
 /** Chromium opens at most 6 connections per host over HTTP/1.1 (docs/platform.md fact 3): more would only queue. */
 export const BROWSER_MAX_PER_HOST = 6;
@@ -24,7 +25,7 @@ export class Traffic {
 
   /** The shared host pool, with the caps learned in earlier sessions. */
   hostPool(): Promise<HostPool> {
-    this.pool ??= chrome.storage.local
+    this.pool ??= browser.storage.local
       .get(LEARNED_CAPS_KEY)
       .catch(() => ({}) as Record<string, unknown>)
       .then((stored) => {
@@ -32,7 +33,7 @@ export class Traffic {
         const pool: HostPool = new HostPool({
           maxPerHost: BROWSER_MAX_PER_HOST,
           learned: isCaps(learned) ? learned : {},
-          onLearned: () => void chrome.storage.local.set({ [LEARNED_CAPS_KEY]: pool.learnedCaps() }),
+          onLearned: () => void browser.storage.local.set({ [LEARNED_CAPS_KEY]: pool.learnedCaps() }),
         });
         return pool;
       });
