@@ -1,7 +1,7 @@
 import type { Snapshot } from '../shared/job-view';
 import type { Message } from '../shared/protocol';
 import type { JobId } from '../store/schema';
-import { addLink } from './context-menu';
+import { MENU_ID, type MenuAria2, onMenuClicked } from './context-menu';
 import type { JobManager } from './job-manager';
 import { getSettings, saveSettings } from './settings-cache';
 import { clearSkipped } from './skipped';
@@ -11,6 +11,8 @@ export interface CommandDeps {
   manager: () => Promise<JobManager>;
   snapshot: () => Promise<Snapshot>;
   hub: SnapshotHub;
+  /** Where a link goes when the settings send downloads to aria2 (as the menu's "Download with accelerator"). */
+  aria2?: MenuAria2;
 }
 
 /** Answers the worker's messages (already checked for sender and payload by `listen`). */
@@ -29,7 +31,13 @@ export async function handleCommand(message: Message, deps: CommandDeps): Promis
     case 'job/remove':
       return (await deps.manager()).remove(message.jobId as JobId);
     case 'job/add-link':
-      return addLink(await deps.manager(), message.url, message.pageUrl ?? null);
+      // The same route as the menu's "Download with accelerator": aria2 when the settings say so, else a job.
+      return onMenuClicked(
+        { menuItemId: MENU_ID, linkUrl: message.url, pageUrl: message.pageUrl },
+        undefined,
+        await deps.manager(),
+        deps.aria2,
+      );
     case 'job/limit':
       await (await deps.manager()).setLimit(message.jobId as JobId, message.bytesPerSecond);
       return null;

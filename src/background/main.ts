@@ -32,6 +32,7 @@ const noteSkipped = async (note: SkipNote) => {
   await addSkipped(note);
   hub.changed();
 };
+const menuAria2 = { settings: getSettings, send: forwardToAria2, note: noteSkipped };
 const responses = new ResponseLog();
 const traffic = new Traffic();
 const applied = getSettings().then((settings) => traffic.apply(settings));
@@ -122,11 +123,7 @@ chrome.downloads.onCreated.addListener(async (item) => {
 chrome.downloads.onChanged.addListener(async (delta) => (await services).onDownloadChanged(delta));
 
 chrome.contextMenus.onClicked.addListener(async (info, tab) =>
-  onMenuClicked(info, tab, await services, {
-    settings: getSettings,
-    send: forwardToAria2,
-    note: noteSkipped,
-  }),
+  onMenuClicked(info, tab, await services, menuAria2),
 );
 
 // Speed limits apply at once, to jobs under way too; a higher concurrent-downloads setting starts queued jobs.
@@ -140,6 +137,7 @@ listen(WORKER_MESSAGES, (message) =>
     manager: () => services,
     snapshot: async () => buildSnapshot(await db, (await services).live),
     hub,
+    aria2: menuAria2,
   }),
 );
 
