@@ -117,7 +117,9 @@ describe('downloads in Firefox', () => {
       timeoutMs: 110_000,
     });
     expect(await sha256File(path)).toBe(sha256);
-    expect(jobNamed(await report.until(() => true), 'restart.bin')?.state.status).toBe('completed');
+    // The file is whole on disk a moment before the job's next report says so ('completing' → 'completed').
+    const done = await report.until((s) => jobNamed(s, 'restart.bin')?.state.status === 'completed', 15_000);
+    expect(jobNamed(done, 'restart.bin')?.state.status).toBe('completed');
     // The stored pieces were kept: far less than a second copy of the file was fetched.
     expect(server.bytesSent).toBeLessThan(source.size * 1.5);
     expect((await readdir(firefox.downloadDir)).filter((f) => f.startsWith('restart'))).toEqual([
