@@ -7,9 +7,9 @@ import type { JobRecords } from './job-records';
 
 /**
  * A job's saved file held to the SHA-256 the user expects and the server's digest, for every save path: the
- * worker's save stream hashes as it streams (`seal`), a save that hands the browser a Blob of the pieces
- * hashes that Blob's stream (shared/sha256.ts `sha256OfStream`) and calls `checkFile` before giving the
- * browser its URL. Either way the verdict is recorded on the job (the popup shows it); a file that differs
+ * worker's save stream hashes as it streams (`seal`), and a save that hands the browser a Blob of the pieces
+ * hashes the pieces as they are stored (save-streams.ts `collect`) and is judged before the browser gets its
+ * URL. Either way the verdict is recorded on the job (the popup shows it); a file that differs
  * fails the job, and its pieces are cleared so that a retry fetches the file again instead of saving the same
  * bytes. It rejects then with the ChecksumMismatchError: the caller must not let the file get its name.
  */
@@ -25,11 +25,15 @@ export async function checkFile(records: JobRecords, jobId: JobId, sha256: strin
 }
 
 /** A fresh seal for one save stream of the job: it hashes the stream, and `checkFile` judges the end. */
-export function fileSeal(records: JobRecords, jobId: JobId): StreamSeal {
+export async function fileSeal(records: JobRecords, jobId: JobId): Promise<StreamSeal> {
   return {
-    hash: createSha256(),
+    hash: await createSha256(),
     check: async (sha256) => {
       await checkFile(records, jobId, sha256);
+    },
+    binding: async () => {
+      const job = await records.get(jobId);
+      return Boolean(job?.expectedSha256 || job?.remote?.digest);
     },
   };
 }

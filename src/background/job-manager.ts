@@ -1,7 +1,6 @@
 import { sanitizeFilename } from '../engine/filename';
 import type { HostPool } from '../engine/host-pool';
 import type { RateLimiter } from '../engine/rate-limiter';
-import { platform } from '../platform/current';
 import { t } from '../shared/i18n';
 import { serializeError } from '../shared/job-state';
 import type { Settings } from '../shared/settings';
@@ -145,14 +144,9 @@ export class JobManager {
     return this.saver.onChanged(delta);
   }
 
-  /** downloads.onCreated for one of the worker's save URLs. */
-  onSaveCreated(item: { id: number; url: string }): void {
-    this.saver.onCreated(item);
-  }
-
-  /** The worker's fetch handler for save URLs. */
-  respondToSave(request: Request): Response {
-    return this.saver.respond(request);
+  /** The save URLs' side (src/platform/types.ts SaveEndpoints): their files, and the downloads they became. */
+  get saves(): Pick<Saver, 'respond' | 'collect' | 'onCreated'> {
+    return this.saver;
   }
 
   /**
@@ -214,8 +208,9 @@ export class JobManager {
       onProgress: this.deps.onChange,
       onNote: (note) => void this.records.note(job.id, note),
       onWarning: (warning) => void this.records.warn(job.id, warning),
-      // Where saves can stream (src/platform/), the browser writes the file while the rest is fetched.
-      onBegin: (remote) => platform.saves.streaming && void this.saver.begin(job.id, remote).catch(() => {}),
+      // The save opens as soon as the file is known (src/platform/): where saves stream, the browser writes the
+      // file while the rest is fetched; elsewhere the pieces are hashed as they arrive.
+      onBegin: (remote) => void this.saver.begin(job.id, remote).catch(() => {}),
     });
     if (outcome.kind !== 'fetched') await this.saver.drop(job.id);
     await removeRefererRule(job.id);

@@ -79,8 +79,9 @@ chrome.alarms.onAlarm.addListener((alarm) => {
 // Save URLs (saver.ts) become the browser's downloads as the browser allows (src/platform/): the file, streamed
 // from the stored pieces.
 platform.saves.serve({
-  respond: async (request) => (await services).respondToSave(request),
-  created: (item) => void services.then((manager) => manager.onSaveCreated(item)),
+  respond: async (request) => (await services).saves.respond(request),
+  collect: async (url) => (await services).saves.collect(url),
+  created: (item) => void services.then((manager) => manager.saves.onCreated(item)),
 });
 
 // The validators of the browser's own responses, for the take-over to compare with its probe's: a download's
@@ -99,7 +100,7 @@ chrome.webRequest.onHeadersReceived.addListener(
 
 // A save URL's download is the saver's; any other may be taken over (take-over.ts).
 chrome.downloads.onCreated.addListener(async (item) => {
-  if (isSaveUrl(item.url)) return (await services).onSaveCreated(item);
+  if (isSaveUrl(item.url)) return (await services).saves.onCreated(item);
   // Firefox reports totalBytes -1 here: the size its response declared stands in (browser-responses.ts).
   const urls = [item.finalUrl, item.url].filter((u): u is string => !!u);
   const totalBytes = item.totalBytes > 0 ? item.totalBytes : ((await responses.sizeOf(urls, 1_000)) ?? -1);

@@ -8,6 +8,11 @@ export function openSave(url: string): Promise<void> {
   return platform.saves.open(url);
 }
 
+/** Whether the browser's download of a save is created only once every byte is stored (src/platform/types.ts). */
+export function createdAtEnd(): boolean {
+  return platform.saves.creates === 'at-end';
+}
+
 export function closeDocument(): Promise<void> {
   return platform.saves.close();
 }

@@ -5,7 +5,8 @@ import { sameFile } from '../store/piece-reader';
 import type { JobId, JobRecord, Store } from '../store/schema';
 import { fileSeal } from './file-check';
 import type { JobRecords } from './job-records';
-import { closeDocument, openSave } from './offscreen-client';
+import { closeDocument, createdAtEnd, openSave } from './offscreen-client';
+import { type CreatedWaiters, whenCreated } from './save-created';
 import { discard, discardUnfinished, removeAndErase, sortEarlierSaves } from './save-downloads';
 import {
   adopted,
@@ -20,6 +21,11 @@ import { SaveStreams } from './save-streams';
 
 /** How long the browser may take to turn a save stream into a download before the save counts as failed. */
 const START_TIMEOUT_MS = 20_000;
+/**
+ * Where the download is created only once the file is whole and hashed (src/platform/types.ts 'at-end'), the
+ * wait starts when every byte is stored and allows the hash of the whole file at this slowest rate on top.
+ */
+const SLOWEST_HASH_BYTES_PER_MS = 4 * 1024;
 
 /** One browser download fed by a save stream. */
 interface Save {
@@ -29,6 +35,8 @@ interface Save {
   state: SaveState;
   /** The browser's download id, once it has created the download; rejects if it never does. */
   started: Promise<number>;
+  /** Starts the wait for the browser's download ('at-end' saves wait only once every byte is stored). */
+  arm(timeoutMs: number): void;
 }
 
 /**
@@ -43,7 +51,7 @@ interface Save {
 export class Saver {
   private readonly saves = new Map<JobId, Save>();
   /** Save URL → resolves its `started` when the browser reports the download created. */
-  private readonly creating = new Map<string, (downloadId: number) => void>();
+  private readonly creating: CreatedWaiters = new Map();
   private readonly streams: SaveStreams;
 
   /**
@@ -66,6 +74,10 @@ export class Saver {
     return this.streams.respond(request);
   }
 
+  collect(url: string): Promise<{ blob: Blob; filename: string }> {
+    return this.streams.collect(url);
+  }
+
   /** The file of a running job is known: start the browser's save now, unless one of that file is under way. */
   async begin(jobId: JobId, remote: RemoteFile): Promise<void> {
     if (remote.size === null || remote.size === 0 || !remote.acceptRanges) return;
@@ -81,6 +93,7 @@ export class Saver {
     if (job.remote?.size == null) throw new Error('the file has no known size to save');
     let save = this.saves.get(job.id);
     if (!save || !sameFile(save.remote, job.remote)) save = await this.replace(job.id, job.remote);
+    if (createdAtEnd()) save.arm(START_TIMEOUT_MS + job.remote.size / SLOWEST_HASH_BYTES_PER_MS);
     const downloadId = await save.started;
     if (!(await this.records.apply(job.id, { type: 'saving', downloadId }))) {
       await this.drop(job.id); // cancelled meanwhile
@@ -184,14 +197,17 @@ export class Saver {
       remote: job.remote,
       state: adopted(downloadId),
       started: Promise.resolve(downloadId),
+      arm() {},
     });
     return 'save';
   }
 
   private async start(jobId: JobId, remote: RemoteFile): Promise<Save> {
     const url = this.streams.create(jobId, remote);
-    const save: Save = { jobId, url, remote, state: OPENING, started: Promise.resolve(0) };
-    save.started = this.whenCreated(url).then(
+    const created = whenCreated(this.creating, url);
+    const save: Save = { jobId, url, remote, state: OPENING, started: Promise.resolve(0), arm: created.arm };
+    if (!createdAtEnd()) created.arm(START_TIMEOUT_MS);
+    save.started = created.promise.then(
       async (downloadId) => {
         const step = this.step(save, { type: 'created', downloadId });
         if (step?.discard != null) await discard(step.discard); // dropped before the browser created it
@@ -209,8 +225,8 @@ export class Saver {
     // Recorded before the browser is asked: a worker stopped before the download's id is known still finds the
     // download by its URL.
     await this.records.recordSaveUrl(jobId, url);
-    // A failure shows as the download never being created.
-    if (save.state.phase !== 'dropped') openSave(url).catch(() => {});
+    // A failure to ask is the download never being created.
+    if (save.state.phase !== 'dropped') openSave(url).catch((error: unknown) => created.fail(error));
     return save;
   }
 
@@ -219,20 +235,6 @@ export class Saver {
     const next = transition(save.state, event);
     if (next) save.state = next.state;
     return next;
-  }
-
-  private whenCreated(url: string): Promise<number> {
-    return new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.creating.delete(url);
-        reject(new Error('the browser did not start saving the file'));
-      }, START_TIMEOUT_MS);
-      this.creating.set(url, (downloadId) => {
-        clearTimeout(timer);
-        this.creating.delete(url);
-        resolve(downloadId);
-      });
-    });
   }
 
   /** The browser reports the file complete: only a file of exactly the expected size finishes the job. */
@@ -247,6 +249,12 @@ export class Saver {
     if (size !== save.remote.size) {
       await removeAndErase(downloadId);
       await this.fail(save.jobId, `the browser saved ${size} bytes of ${save.remote.size}`);
+      await this.closeIfIdle();
+      return;
+    }
+    // Refused by a hash that was still running (an expected hash set meanwhile): the job has failed.
+    if (!(await this.streams.judged(save.url))) {
+      await removeAndErase(downloadId);
       await this.closeIfIdle();
       return;
     }

@@ -98,7 +98,7 @@ export async function downloadOne(
   }
 }
 
-/** The CLI's hash: node:crypto's native SHA-256 (about 15x @noble/hashes here, README "Checksums"). */
+/** The CLI's hash: node:crypto's native SHA-256 (several times hash-wasm's WebAssembly here, README "Checksums"). */
 function nodeSha256(): Sha256 {
   const hash = createHash('sha256');
   return { update: (bytes) => hash.update(bytes), digestHex: () => hash.digest('hex') };

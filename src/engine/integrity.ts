@@ -7,7 +7,7 @@ import type { ServerDigest } from './types';
  * through it, so they say the same thing.
  */
 
-/** An incremental SHA-256 (node:crypto in the CLI, @noble/hashes in the browser): bytes in order, once. */
+/** An incremental SHA-256 (node:crypto in the CLI, hash-wasm in the browser): bytes in order, once. */
 export interface Sha256 {
   update(bytes: Uint8Array): void;
   /** Lowercase hex; call once, after the last update. */

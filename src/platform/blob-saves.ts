@@ -4,10 +4,11 @@ import type { SaveEndpoints, SaveTransport } from './types';
 /**
  * Firefox's saves. Its event page has no fetch handler (no service worker) and no offscreen document, but
  * `URL.createObjectURL` works there and downloads.download takes the blob: URL (docs/platform.md, Firefox). So
- * the save URL is never fetched by the browser: the event page reads the save stream itself (the stored pieces
- * in file order, hashed and checked as on Chromium, erroring rather than ever ending short), makes a Blob of it,
- * and has the browser download that Blob under the job's name. Saves start only once every byte is stored
- * (`streaming: false`). The blob: URL is revoked once its download has ended (it dies with the page anyway).
+ * the save URL is never fetched by the browser: from the moment the job knows its file, the event page follows
+ * its pieces as they are stored, in file order, hashing them as on Chromium (save-streams.ts `collect`), and
+ * once the last one is in and the file judged, has the browser download one Blob of the stored pieces' parts
+ * (no copy of the bytes) under the job's name ('at-end'). The blob: URL is revoked once its download has
+ * ended (it dies with the page anyway).
  */
 let endpoints: SaveEndpoints | null = null;
 /** download id → the blob: URL it reads. */
@@ -21,7 +22,7 @@ function revoke(id: number): void {
 }
 
 export const blobSaves: SaveTransport = {
-  streaming: false,
+  creates: 'at-end',
   serve(wired) {
     endpoints = wired;
     browser.downloads.onChanged.addListener((delta) => {
@@ -31,10 +32,7 @@ export const blobSaves: SaveTransport = {
   },
   async open(url) {
     if (!endpoints) throw new Error('saves are not wired yet');
-    const response = await endpoints.respond(new Request(url));
-    if (!response.ok) throw new Error(`the save stream answered ${response.status}`);
-    const filename = nameOf(response.headers.get('content-disposition'));
-    const blob = await response.blob();
+    const { blob, filename } = await endpoints.collect(url);
     const blobUrl = URL.createObjectURL(blob);
     let id: number;
     try {
@@ -53,14 +51,3 @@ export const blobSaves: SaveTransport = {
   },
   async close() {},
 };
-
-/** The name a save stream gives its file (`filename*=UTF-8''…`, save-streams.ts), or null. */
-export function nameOf(disposition: string | null): string | null {
-  const match = /filename\*=UTF-8''([^;\s]+)/i.exec(disposition ?? '');
-  if (!match?.[1]) return null;
-  try {
-    return decodeURIComponent(match[1]) || null;
-  } catch {
-    return null;
-  }
-}

@@ -37,7 +37,7 @@ interface FetchEvent extends Event {
 }
 
 export const offscreenSaves: SaveTransport = {
-  streaming: true,
+  creates: 'at-once',
   serve(endpoints: SaveEndpoints) {
     // The browser's requests for a save stream; the downloads they become reach downloads.onCreated (main.ts).
     globalThis.addEventListener('fetch', (e) => {

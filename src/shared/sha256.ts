@@ -1,32 +1,19 @@
-import { sha256 } from '@noble/hashes/sha2.js';
+import { createSHA256 } from 'hash-wasm';
 import type { Sha256 } from '../engine/integrity';
-import { toHex } from '../engine/integrity';
 
 /**
  * An incremental SHA-256 for the extension's pages and worker: WebCrypto's digest() takes the whole input at
- * once, so a file that streams through is hashed with @noble/hashes instead (README "Checksums" gives its
- * speed on the save's path).
+ * once, so a file that streams through is hashed with hash-wasm's WebAssembly SHA-256 instead (README
+ * "Checksums" gives its speed on the save's path; the manifest's CSP allows 'wasm-unsafe-eval' for it). Each
+ * hash has its own instance, made asynchronously (the module is compiled once).
  */
-export function createSha256(): Sha256 {
-  const hash = sha256.create();
+export async function createSha256(): Promise<Sha256> {
+  const hasher = await createSHA256();
+  hasher.init();
   return {
     update: (bytes) => {
-      hash.update(bytes);
+      hasher.update(bytes);
     },
-    digestHex: () => toHex(hash.digest()),
+    digestHex: () => hasher.digest('hex'),
   };
-}
-
-/**
- * The SHA-256 of a whole stream (a Blob's `stream()`, say), read once in order: for a save that does not stream
- * its bytes through the extension's own code.
- */
-export async function sha256OfStream(stream: ReadableStream<Uint8Array>): Promise<string> {
-  const hash = createSha256();
-  const reader = stream.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) return hash.digestHex();
-    hash.update(value);
-  }
 }

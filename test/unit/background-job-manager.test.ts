@@ -44,7 +44,7 @@ afterEach(() => db.close());
 function worker({ slots = DEFAULT_SETTINGS.concurrentDownloads } = {}): JobManager {
   const settings = async () => ({ ...DEFAULT_SETTINGS, concurrentDownloads: slots });
   const manager = new JobManager(db, { settings, onChange: () => {}, browser, traffic });
-  chrome.onCreated = (item) => manager.onSaveCreated(item);
+  chrome.onCreated = (item) => manager.saves.onCreated(item);
   return manager;
 }
 

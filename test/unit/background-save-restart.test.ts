@@ -49,7 +49,7 @@ async function restart(): Promise<JobManager> {
   const restored = new Promise<void>((resolve) => {
     ready = resolve;
   });
-  chrome.onCreated = (item) => void restored.then(() => manager.onSaveCreated(item));
+  chrome.onCreated = (item) => void restored.then(() => manager.saves.onCreated(item));
   const timeout = new Promise<'stuck'>((resolve) => setTimeout(() => resolve('stuck'), PROMPT_MS));
   expect(await Promise.race([manager.restore(), timeout])).not.toBe('stuck');
   ready();
@@ -189,7 +189,7 @@ describe('a save whose browser download never appeared', () => {
     const id = await storedJob(COMPLETING);
     const manager = await restart();
     chrome.known({ id: 9, url: OLD_URL, filename: '/downloads/f (1).bin', state: 'in_progress' });
-    manager.onSaveCreated({ id: 9, url: OLD_URL });
+    manager.saves.onCreated({ id: 9, url: OLD_URL });
     await tick();
     expect(chrome.cancelled).toEqual([9]);
     expect(chrome.erased).toEqual([9]);

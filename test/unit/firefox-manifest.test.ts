@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import manifest from '../../manifest.json' with { type: 'json' };
-import { nameOf } from '../../src/platform/blob-saves';
 import { firefoxManifest, GECKO_ID } from '../../src/platform/firefox-manifest';
 
 /** The Firefox add-on's manifest is derived from manifest.json in the build; what it must change, and keep. */
@@ -28,16 +27,5 @@ describe('firefoxManifest', () => {
 
   it('refuses a manifest with no background worker to turn into an event page', () => {
     expect(() => firefoxManifest({ ...manifest, background: {} })).toThrow(/service_worker/);
-  });
-});
-
-describe('nameOf (a save stream’s Content-Disposition)', () => {
-  it('decodes the RFC 8187 name the save stream sends', () => {
-    expect(nameOf("attachment; filename*=UTF-8''%E6%96%87%20a%27b.bin")).toBe("文 a'b.bin");
-  });
-  it('gives null for no name or a broken one', () => {
-    expect(nameOf(null)).toBeNull();
-    expect(nameOf('attachment')).toBeNull();
-    expect(nameOf("attachment; filename*=UTF-8''%E6%96")).toBeNull();
   });
 });

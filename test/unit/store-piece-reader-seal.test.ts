@@ -41,11 +41,11 @@ async function drain(stream: ReadableStream<Uint8Array>): Promise<{ received: nu
   }
 }
 
-function seal(verdict: (sha: string) => boolean): StreamSeal & { seen: string[] } {
+async function seal(verdict: (sha: string) => boolean): Promise<StreamSeal & { seen: string[] }> {
   const seen: string[] = [];
   return {
     seen,
-    hash: createSha256(),
+    hash: await createSha256(),
     check: async (sha) => {
       seen.push(sha);
       if (!verdict(sha)) throw new Error('checksum mismatch');
@@ -66,7 +66,7 @@ describe('readPieces with a seal', () => {
   });
 
   it('hashes the whole file once, in order, and delivers it when the check passes', async () => {
-    const s = seal(() => true);
+    const s = await seal(() => true);
     const { received, error } = await drain(readPieces(db, id, testRemote(SIZE), undefined, s));
     expect(error).toBeNull();
     expect(received).toEqual([...file]);
@@ -74,7 +74,7 @@ describe('readPieces with a seal', () => {
   });
 
   it('errors without the last bytes when the check fails', async () => {
-    const s = seal(() => false);
+    const s = await seal(() => false);
     let reported: unknown = null;
     const { received, error } = await drain(
       readPieces(
@@ -97,7 +97,7 @@ describe('readPieces with a seal', () => {
 describe('an empty file', () => {
   it('is judged before the stream closes', async () => {
     await putJob(db, runningJob(id, testRemote(0)));
-    const s = seal(() => false);
+    const s = await seal(() => false);
     const { received, error } = await drain(readPieces(db, id, testRemote(0), undefined, s));
     expect(received).toEqual([]);
     expect(error).not.toBeNull();

@@ -1,5 +1,8 @@
+import { existsSync, statSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hexToBase64 } from '../../helpers/accel-cli';
 import {
   formPostSite,
   patternSource,
@@ -48,12 +51,18 @@ describe('downloads in Firefox', () => {
     await clickIn(pages.origin);
   }
 
-  async function capped(sizeBytes: number, seed: number, name: string, bytesPerSecond: number) {
+  async function capped(
+    sizeBytes: number,
+    seed: number,
+    name: string,
+    bytesPerSecond: number,
+    extraHeaders: Record<string, string> = {},
+  ) {
     const source = patternSource(sizeBytes, seed);
     const server = await throttledServer(
       source,
       { bytesPerSecond },
-      { contentDisposition: `attachment; filename="${name}"` },
+      { contentDisposition: `attachment; filename="${name}"`, extraHeaders },
     );
     servers.push(server);
     return { source, server, sha256: await sha256Of(source) };
@@ -78,6 +87,26 @@ describe('downloads in Firefox', () => {
     const snapshot = await report.until((s) => jobNamed(s, 'big-file.bin')?.state.status === 'completed');
     expect(jobNamed(snapshot, 'big-file.bin')).toMatchObject({ doneBytes: source.size, sha256 });
     expect(report.errors).toEqual([]);
+  });
+
+  it('refuses a file whose bytes differ from the server’s Repr-Digest: the job fails, no file lands', async () => {
+    const wrong = hexToBase64('ab'.repeat(32));
+    const { server } = await capped(24 * MIB, 13, 'digest-bad.bin', 8 * MIB, {
+      'repr-digest': `sha-256=:${wrong}:`,
+    });
+    await clickLinkTo(server.url);
+    const path = join(firefox.downloadDir, 'digest-bad.bin');
+    const failed = report.until((s) => {
+      // Checked on every report: no bytes ever appear under the file's name (while the probe runs, Firefox's own
+      // download holds an empty placeholder there and writes to a .part, both gone once it is cancelled).
+      if (existsSync(path) && statSync(path).size > 0) throw new Error('digest-bad.bin got bytes');
+      return jobNamed(s, 'digest-bad.bin')?.state.status === 'failed';
+    });
+    const job = jobNamed(await failed, 'digest-bad.bin');
+    expect(job?.state).toMatchObject({ error: { code: 'CHECKSUM_MISMATCH' } });
+    expect(job?.integrity).toBe('mismatch');
+    expect(server.requests.filter((r) => r.range !== null).length).toBeGreaterThanOrEqual(2);
+    expect((await readdir(firefox.downloadDir)).filter((f) => f.startsWith('digest-bad'))).toEqual([]);
   });
 
   it('leaves a file below the threshold to Firefox: its one request, no job', async () => {
