@@ -1,6 +1,7 @@
 import { sanitizeFilename } from '../engine/filename';
 import type { HostPool } from '../engine/host-pool';
 import type { RateLimiter } from '../engine/rate-limiter';
+import type { Downloads } from '../shared/browser-api';
 import { t } from '../shared/i18n';
 import { serializeError } from '../shared/job-state';
 import type { Settings } from '../shared/settings';
@@ -140,7 +141,7 @@ export class JobManager {
     await this.records.delete(id);
   }
 
-  onDownloadChanged(delta: chrome.downloads.DownloadDelta): Promise<void> {
+  onDownloadChanged(delta: Downloads.OnChangedDownloadDeltaType): Promise<void> {
     return this.saver.onChanged(delta);
   }
 

@@ -5,6 +5,7 @@
 
 import { platform } from '../platform/current';
 import { startTestReport } from '../platform/test-report';
+import { browser } from '../shared/browser-api';
 import type { SkipNote } from '../shared/job-view';
 import { listen } from '../shared/messenger';
 import { isOwnSender, SNAPSHOT_PORT, WORKER_MESSAGES } from '../shared/protocol';
@@ -67,12 +68,12 @@ const services = db.then(async (store) => {
 // Firefox's end-to-end build only (a no-op elsewhere).
 startTestReport(async () => buildSnapshot(await db, (await services).live));
 
-chrome.runtime.onInstalled.addListener(createMenu);
+browser.runtime.onInstalled.addListener(createMenu);
 
 // Either event starts a stopped worker, and starting is what resumes its jobs (JobManager.restore): the
 // browser's start, and the wake alarm KeepAlive keeps while jobs are active.
-chrome.runtime.onStartup.addListener(() => void services);
-chrome.alarms.onAlarm.addListener((alarm) => {
+browser.runtime.onStartup.addListener(() => void services);
+browser.alarms.onAlarm.addListener((alarm) => {
   if (alarm.name === WAKE_ALARM) void services.then((manager) => keepAlive.set(manager.busy));
 });
 
@@ -86,7 +87,7 @@ platform.saves.serve({
 
 // The validators of the browser's own responses, for the take-over to compare with its probe's: a download's
 // headers arrive here just before its onCreated (docs/platform.md, "Taking over a download").
-chrome.webRequest.onHeadersReceived.addListener(
+browser.webRequest.onHeadersReceived.addListener(
   (details) => {
     responses.record(details);
     return undefined;
@@ -99,8 +100,10 @@ chrome.webRequest.onHeadersReceived.addListener(
 );
 
 // A save URL's download is the saver's; any other may be taken over (take-over.ts).
-chrome.downloads.onCreated.addListener(async (item) => {
-  if (isSaveUrl(item.url)) return (await services).saves.onCreated(item);
+browser.downloads.onCreated.addListener(async (created) => {
+  if (isSaveUrl(created.url)) return (await services).saves.onCreated(created);
+  // Chromium reports the URL after redirects as finalUrl (Firefox's schema has no such field).
+  const item = created as typeof created & { finalUrl?: string };
   // Firefox reports totalBytes -1 here: the size its response declared stands in (browser-responses.ts).
   const urls = [item.finalUrl, item.url].filter((u): u is string => !!u);
   const totalBytes = item.totalBytes > 0 ? item.totalBytes : ((await responses.sizeOf(urls, 1_000)) ?? -1);
@@ -121,9 +124,9 @@ chrome.downloads.onCreated.addListener(async (item) => {
   );
 });
 
-chrome.downloads.onChanged.addListener(async (delta) => (await services).onDownloadChanged(delta));
+browser.downloads.onChanged.addListener(async (delta) => (await services).onDownloadChanged(delta));
 
-chrome.contextMenus.onClicked.addListener(async (info, tab) =>
+browser.contextMenus.onClicked.addListener(async (info, tab) =>
   onMenuClicked(info, tab, await services, menuAria2),
 );
 
@@ -142,11 +145,11 @@ listen(WORKER_MESSAGES, (message) =>
   }),
 );
 
-chrome.runtime.onConnect.addListener((port) => {
+browser.runtime.onConnect.addListener((port) => {
   if (
     port.name !== SNAPSHOT_PORT ||
     !port.sender ||
-    !isOwnSender(port.sender, chrome.runtime.id, chrome.runtime.getURL(''))
+    !isOwnSender(port.sender, browser.runtime.id, browser.runtime.getURL(''))
   ) {
     port.disconnect();
     return;

@@ -1,5 +1,6 @@
 import { ChecksumMismatchError } from '../engine/errors';
 import type { RemoteFile } from '../engine/types';
+import { browser } from '../shared/browser-api';
 import { collectPieces, drain, readPieces, type StreamSeal } from '../store/piece-reader';
 import type { JobId, Store } from '../store/schema';
 
@@ -14,7 +15,7 @@ import type { JobId, Store } from '../store/schema';
 const PATH = '/save/';
 
 export function isSaveUrl(url: string): boolean {
-  return url.startsWith(chrome.runtime.getURL(PATH.slice(1)));
+  return url.startsWith(browser.runtime.getURL(PATH.slice(1)));
 }
 
 interface Opened {
@@ -42,7 +43,7 @@ export class SaveStreams {
     if (remote.size === null) throw new TypeError('a save stream needs a known size');
     const token = crypto.randomUUID();
     this.opened.set(token, { jobId, remote });
-    return chrome.runtime.getURL(`save/${token}`);
+    return browser.runtime.getURL(`save/${token}`);
   }
 
   /** Forgets a URL: not yet requested, a late request answers 404 and starts no download. */

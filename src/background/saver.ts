@@ -1,5 +1,6 @@
 import { totalLength } from '../engine/ranges';
 import type { RemoteFile } from '../engine/types';
+import { browser, type Downloads } from '../shared/browser-api';
 import { serializeError } from '../shared/job-state';
 import { sameFile } from '../store/piece-reader';
 import type { JobId, JobRecord, Store } from '../store/schema';
@@ -101,7 +102,7 @@ export class Saver {
     }
     if (save.state.phase === 'written') return this.completed(save);
     // A small file may have finished before the listener knew its id.
-    const [item] = await chrome.downloads.search({ id: downloadId });
+    const [item] = await browser.downloads.search({ id: downloadId });
     if (item?.state === 'complete') await this.onChanged({ id: downloadId, state: { current: 'complete' } });
   }
 
@@ -149,7 +150,7 @@ export class Saver {
     else if (![...this.saves.values()].some((s) => s.url === item.url)) void discardUnfinished(item.id);
   }
 
-  async onChanged(delta: chrome.downloads.DownloadDelta): Promise<void> {
+  async onChanged(delta: Downloads.OnChangedDownloadDeltaType): Promise<void> {
     const save = [...this.saves.values()].find((s) => downloadIdOf(s.state) === delta.id);
     if (!save) return;
     const status = (await this.records.get(save.jobId))?.state.status;
@@ -244,7 +245,7 @@ export class Saver {
     if (checked?.phase !== 'checked') return;
     this.saves.delete(save.jobId);
     const { downloadId } = checked;
-    const [item] = await chrome.downloads.search({ id: downloadId });
+    const [item] = await browser.downloads.search({ id: downloadId });
     const size = item?.fileSize ?? -1;
     if (size !== save.remote.size) {
       await removeAndErase(downloadId);

@@ -71,9 +71,9 @@ export async function takeOver(item: NewBrowserDownload, deps: TakeOverDeps): Pr
     if (decision.reason) await skip(item, decision.reason, deps);
     return;
   }
-  const { browser } = deps;
+  const { browser: held } = deps;
   try {
-    await browser.pause(item.id);
+    await held.pause(item.id);
   } catch {
     return; // already finished or gone: nothing to take over
   }
@@ -93,15 +93,15 @@ export async function takeOver(item: NewBrowserDownload, deps: TakeOverDeps): Pr
   if (!match.same) return leave(item, match.reason, deps);
   // aria2 fetches it elsewhere, however fast the site; the browser's download is cancelled only on a GID.
   if (toAria2) {
-    const name = await browser.chosenName(item.id);
+    const name = await held.chosenName(item.id);
     if (name.kind === 'ended') return;
     const filename = name.kind === 'named' ? name.name : nameFromUrl(decision.url);
     const sent = await toAria2({ url: decision.url, filename, referrer: item.referrer || null }, settings);
-    return sent.ok ? browser.cancelAndErase(item.id) : leave(item, sent.reason, deps);
+    return sent.ok ? held.cancelAndErase(item.id) : leave(item, sent.reason, deps);
   }
   const job = { url: decision.url, originalUrl: decision.originalUrl, sizeBytes: decision.sizeBytes };
   // A job holding pieces of this file goes on from them, however fast the site.
-  if (await deps.adopt(job)) return browser.cancelAndErase(item.id);
+  if (await deps.adopt(job)) return held.cancelAndErase(item.id);
   const fast = fastAlone(match);
   if (fast !== null) return leave(item, fast, deps);
   const id = await deps.add({
@@ -111,10 +111,10 @@ export async function takeOver(item: NewBrowserDownload, deps: TakeOverDeps): Pr
     filename: nameFromUrl(decision.url),
     ...(match.bytesPerSecond ? { probedBytesPerSecond: match.bytesPerSecond } : {}),
   });
-  const name = await browser.chosenName(item.id);
+  const name = await held.chosenName(item.id);
   if (name.kind === 'ended') return deps.cancel(id);
   if (name.kind === 'named') await deps.rename(id, name.name);
-  await browser.cancelAndErase(item.id);
+  await held.cancelAndErase(item.id);
 }
 
 /** The browser's download goes on, its own response: the browser does the download. */

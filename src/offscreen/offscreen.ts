@@ -5,6 +5,7 @@
  * bytes come. Once the navigation has become a download the frame is no longer needed; the download outlives
  * it and this document.
  */
+import { browser } from '../shared/browser-api';
 import { listen } from '../shared/messenger';
 import { OFFSCREEN_MESSAGES } from '../shared/protocol';
 
@@ -13,7 +14,7 @@ const FRAME_LIFETIME_MS = 60_000;
 listen(OFFSCREEN_MESSAGES, async (message) => {
   switch (message.type) {
     case 'offscreen/save': {
-      if (!message.url.startsWith(chrome.runtime.getURL('save/')))
+      if (!message.url.startsWith(browser.runtime.getURL('save/')))
         throw new Error('not a save URL of this extension');
       const frame = document.createElement('iframe');
       frame.src = message.url;

@@ -1,3 +1,4 @@
+import { browser, type Runtime } from './browser-api';
 import { serializeError } from './job-state';
 import {
   ALL_MESSAGES,
@@ -26,7 +27,7 @@ const NOT_AWAKE = 'Receiving end does not exist';
 export async function request<K extends MessageType>(message: Message<K>): Promise<ReplyValue<K>> {
   for (let attempt = 0; ; attempt++) {
     try {
-      const reply = (await chrome.runtime.sendMessage(message)) as Reply<ReplyValue<K>> | undefined;
+      const reply = (await browser.runtime.sendMessage(message)) as Reply<ReplyValue<K>> | undefined;
       if (!reply) throw new RemoteError('NoReply', `${message.type}: no reply`, null);
       if (reply.ok) return reply.value;
       throw new RemoteError(reply.error.name, reply.error.message, reply.error.code);
@@ -44,29 +45,27 @@ export type Handler = (message: Message) => Promise<unknown>;
  * replies `{ok, value | error}`. Messages of other receivers' types are left unanswered for them.
  */
 export function listen(accepted: readonly MessageType[], handle: Handler): void {
-  const origin = chrome.runtime.getURL('');
+  const origin = browser.runtime.getURL('');
   const others = ALL_MESSAGES.filter((t) => !accepted.includes(t)) as readonly string[];
-  chrome.runtime.onMessage.addListener(
-    (raw: unknown, sender, sendResponse: (reply: Reply<unknown>) => void) => {
-      const type = (raw as { type?: unknown } | null)?.type;
-      if (typeof type === 'string' && others.includes(type)) return false;
-      if (!isOwnSender(sender, chrome.runtime.id, origin)) {
-        sendResponse({
-          ok: false,
-          error: { name: 'ForbiddenSender', code: null, message: 'sender rejected' },
-        });
-        return false;
-      }
-      const parsed = parseMessage(raw, accepted);
-      if (!parsed.ok) {
-        sendResponse({ ok: false, error: { name: 'InvalidMessage', code: null, message: parsed.error } });
-        return false;
-      }
-      handle(parsed.value).then(
-        (value) => sendResponse({ ok: true, value: value ?? null }),
-        (error: unknown) => sendResponse({ ok: false, error: serializeError(error) }),
-      );
-      return true;
-    },
-  );
+  // A listener answers with the promise it returns (webextension-polyfill in Chromium, natively in Firefox);
+  // `undefined` leaves the message to another receiver.
+  browser.runtime.onMessage.addListener((raw: unknown, sender: Runtime.MessageSender) => {
+    const type = (raw as { type?: unknown } | null)?.type;
+    if (typeof type === 'string' && others.includes(type)) return undefined;
+    if (!isOwnSender(sender, browser.runtime.id, origin))
+      return Promise.resolve({
+        ok: false,
+        error: { name: 'ForbiddenSender', code: null, message: 'sender rejected' },
+      });
+    const parsed = parseMessage(raw, accepted);
+    if (!parsed.ok)
+      return Promise.resolve({
+        ok: false,
+        error: { name: 'InvalidMessage', code: null, message: parsed.error },
+      });
+    return handle(parsed.value).then(
+      (value): Reply<unknown> => ({ ok: true, value: value ?? null }),
+      (error: unknown): Reply<unknown> => ({ ok: false, error: serializeError(error) }),
+    );
+  });
 }

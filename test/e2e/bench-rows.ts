@@ -49,10 +49,15 @@ function spread(runs: number[]): string {
 }
 
 /** The throttled table: each row against the ideal of `ideal` MiB/s. */
-export function cappedTable(rows: Row[], capMiB: number, connections: number): string {
+export function cappedTable(
+  rows: Row[],
+  capMiB: number,
+  connections: number,
+  browserName = 'Chromium',
+): string {
   const ideal = connections * capMiB;
   return [
-    `Chromium, loopback server capped at ${capMiB} MiB/s per connection (ideal ${ideal} MiB/s with ${connections} connections)`,
+    `${browserName}, loopback server capped at ${capMiB} MiB/s per connection (ideal ${ideal} MiB/s with ${connections} connections)`,
     '',
     '| run | file | click to file | runs | throughput | of 6 x cap | peak memory growth | take-over: request → probe → engine |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',

@@ -161,7 +161,7 @@ it('benchmarks the extension against the browser in Chromium', { timeout: 3_600_
     );
   if (FIREFOX)
     tables.push(
-      `Firefox ESR:\n\n${cappedTable(await firefoxCappedRows(SIZE_MIB, CAP_MIB, RUNS), CAP_MIB, CONNECTIONS)}`,
+      cappedTable(await firefoxCappedRows(SIZE_MIB, CAP_MIB, RUNS), CAP_MIB, CONNECTIONS, 'Firefox ESR'),
     );
   const table = tables.join('\n\n');
   console.log(`\n${table}\n`);
