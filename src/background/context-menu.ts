@@ -46,8 +46,8 @@ export async function onMenuClicked(
       settings,
     );
     if (sent.ok) return sent.gid;
-    const fallback = menuItemId === MENU_ID ? '; downloaded by the extension instead' : '';
-    await aria2.note({ url: linkUrl, reason: `${sent.reason}${fallback}`, at: Date.now() });
+    const reason = menuItemId === MENU_ID ? t('aria2_sent_fallback', sent.reason) : sent.reason;
+    await aria2.note({ url: linkUrl, reason, at: Date.now() });
     if (menuItemId === ARIA2_MENU_ID) return null;
   }
   if (menuItemId === ARIA2_MENU_ID) return null;

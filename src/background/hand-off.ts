@@ -1,3 +1,4 @@
+import { t } from '../shared/i18n';
 import type { JobId, JobRecord } from '../store/schema';
 import type { JobRecords } from './job-records';
 
@@ -49,7 +50,7 @@ export class HandOff {
     try {
       await this.records.recordHandOff(job.id, await this.browser.start(linkOf(job)));
     } catch (error) {
-      await this.records.note(job.id, `the browser could not start it: ${String(error)}`);
+      await this.records.note(job.id, t('note_browser_refused', String(error)));
     }
   }
 }

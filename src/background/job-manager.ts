@@ -236,18 +236,18 @@ export class JobManager {
         if ((await this.records.get(id))?.state.status === 'cancelled') await this.forget(id);
         return;
       case 'no-ranges':
-        return this.handBack(id, 'the server does not support byte ranges');
+        return this.handBack(id, t('reason_no_ranges'));
       case 'no-space':
         // The stored pieces stay; resume (once space is freed) continues from them. The note rides in the
         // pause's own write: no snapshot shows the job paused under the run's last note.
-        await this.records.apply(id, { type: 'pause' }, { note: `Paused: ${outcome.message}` });
+        await this.records.apply(id, { type: 'pause' }, { note: t('note_paused', outcome.message) });
         return;
       case 'link-expired': {
         // Nothing stored: the browser's own download of the link gets its chance, as for any failure.
         if ((await this.records.get(id))?.done.length === 0)
-          return this.handBack(id, `the link expired: ${outcome.message}`);
+          return this.handBack(id, t('reason_link_expired', outcome.message));
         // The pieces stay; the same download started again from its page brings a fresh link (adopt).
-        const note = `Paused: ${outcome.message}. Start the download again from its page to continue from here.`;
+        const note = t('note_paused_link_expired', outcome.message);
         await this.records.apply(id, { type: 'pause' }, { waitingForLink: true, note });
         return;
       }
@@ -256,7 +256,7 @@ export class JobManager {
         const error = serializeError(outcome.error);
         // Nothing stored yet: the browser's own downloader gets its chance, once.
         if (job && job.done.length === 0)
-          return this.handBack(id, `the accelerated download failed: ${error.message}`);
+          return this.handBack(id, t('reason_accelerated_failed', error.message));
         await this.records.apply(id, { type: 'fail', error });
         return;
       }

@@ -1,6 +1,7 @@
 import { totalLength } from '../engine/ranges';
 import type { RemoteFile } from '../engine/types';
 import { browser, type Downloads } from '../shared/browser-api';
+import { t } from '../shared/i18n';
 import { serializeError } from '../shared/job-state';
 import { sameFile } from '../store/piece-reader';
 import type { JobId, JobRecord, Store } from '../store/schema';
@@ -164,7 +165,7 @@ export class Saver {
       await this.drop(save.jobId);
       if (status === 'completing') {
         // The pieces stay: retry saves them again without fetching.
-        await this.fail(save.jobId, `the browser could not save the file (${reason})`);
+        await this.fail(save.jobId, t('failure_save_refused', reason));
       } else if (status === 'running' && byUser) {
         await this.onUserCancel(save.jobId);
       }
@@ -249,7 +250,7 @@ export class Saver {
     const size = item?.fileSize ?? -1;
     if (size !== save.remote.size) {
       await removeAndErase(downloadId);
-      await this.fail(save.jobId, `the browser saved ${size} bytes of ${save.remote.size}`);
+      await this.fail(save.jobId, t('failure_save_short', size, String(save.remote.size)));
       await this.closeIfIdle();
       return;
     }

@@ -1,4 +1,5 @@
 import { describeSize } from '../shared/format-bytes';
+import { t } from '../shared/i18n';
 
 /**
  * Room for a job's pieces. The extension has unlimitedStorage, so the browser rarely refuses a write, but the
@@ -35,8 +36,7 @@ export async function ensureSpace(
   const freeBytes = Math.max(0, quota - (usage ?? 0));
   if (remainingBytes + MARGIN_BYTES <= freeBytes) return;
   throw new NotEnoughSpaceError(
-    `not enough storage space: ${describeSize(remainingBytes)} needed (the rest of the file and its saved copy), ` +
-      `${describeSize(freeBytes)} free. Free some space, then resume.`,
+    t('note_not_enough_space', describeSize(remainingBytes), describeSize(freeBytes)),
   );
 }
 

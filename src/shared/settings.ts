@@ -3,6 +3,7 @@
  * payload) into valid settings or says why not. Stored in chrome.storage.local under SETTINGS_KEY; the worker
  * re-reads them on storage.onChanged, so they apply without reloading the extension.
  */
+import { t } from './i18n';
 import { type SiteRule, validateSiteRules } from './site-rules';
 
 export interface Settings {
@@ -77,9 +78,9 @@ const CONTROL = /[\p{Cc}]/u;
 /** Why aria2's URL or secret is unusable, or null. The URL's full check is parseRpcUrl's, at call time. */
 function validateAria2(url: unknown, secret: unknown): string | null {
   if (typeof url !== 'string' || url.length > 2048 || !RPC_URL.test(url))
-    return 'aria2RpcUrl must be an http(s) or ws(s) URL without user name, password or query';
+    return t('settings_error_aria2_url');
   if (typeof secret !== 'string' || secret.length > 1024 || CONTROL.test(secret))
-    return 'aria2Secret must be text of at most 1024 characters';
+    return t('settings_error_aria2_secret');
   return null;
 }
 
@@ -89,14 +90,14 @@ export function validateSettings(input: unknown): Validated<Settings> {
   const s = input as Record<string, unknown>;
   if (typeof s.autoCapture !== 'boolean') return { ok: false, error: 'autoCapture must be true or false' };
   if (!isInteger(s.thresholdBytes, LIMITS.thresholdBytes))
-    return { ok: false, error: 'thresholdBytes must be a whole number of bytes' };
+    return { ok: false, error: t('settings_error_threshold') };
   if (!isInteger(s.connectionsPerDownload, LIMITS.connectionsPerDownload))
-    return { ok: false, error: 'connectionsPerDownload must be between 1 and 6' };
+    return { ok: false, error: t('settings_error_connections') };
   if (!isInteger(s.concurrentDownloads, LIMITS.concurrentDownloads))
-    return { ok: false, error: 'concurrentDownloads must be between 1 and 10' };
+    return { ok: false, error: t('settings_error_concurrent') };
   for (const key of ['overallLimitBytesPerSecond', 'perDownloadLimitBytesPerSecond'] as const) {
     if (!isInteger(s[key], LIMITS.limitBytesPerSecond))
-      return { ok: false, error: `${key} must be a whole number of bytes per second (0 for no limit)` };
+      return { ok: false, error: t('settings_error_limit') };
   }
   if (typeof s.sendToAria2 !== 'boolean') return { ok: false, error: 'sendToAria2 must be true or false' };
   if (typeof s.notifyOnFinish !== 'boolean')
@@ -113,7 +114,8 @@ export function validateSettings(input: unknown): Validated<Settings> {
   const excludedDomains: string[] = [];
   for (const raw of s.excludedDomains) {
     const domain = typeof raw === 'string' ? normaliseDomain(raw) : null;
-    if (domain === null) return { ok: false, error: `not a domain: ${String(raw)}` };
+    if (domain === null)
+      return { ok: false, error: t('settings_error_not_domain', String(raw).slice(0, 80)) };
     if (!excludedDomains.includes(domain)) excludedDomains.push(domain);
   }
   return {

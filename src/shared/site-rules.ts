@@ -4,6 +4,9 @@
  * `example.com`). Rules change the settings one download sees (site-settings.ts), so every decision that reads
  * settings (the take-over, the job's connections) follows them, live as the settings are.
  */
+
+import { t } from './i18n';
+
 /** The shape of settings.ts's Validated (not imported: settings.ts imports this file). */
 type Checked<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -51,24 +54,24 @@ export function validateSiteRules(
   limits: { connections: { min: number; max: number }; thresholdBytes: { min: number; max: number } },
 ): Checked<SiteRule[]> {
   if (!Array.isArray(input) || input.length > MAX_SITE_RULES)
-    return { ok: false, error: `siteRules must be a list of at most ${MAX_SITE_RULES}` };
+    return { ok: false, error: t('settings_error_rules', MAX_SITE_RULES) };
   const rules: SiteRule[] = [];
   for (const raw of input) {
     const r = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
     const domain = typeof r.domain === 'string' ? normalise(r.domain) : null;
     if (domain === null)
-      return { ok: false, error: `site rule: not a domain: ${String(r.domain).slice(0, 80)}` };
+      return { ok: false, error: t('settings_error_rule_domain', String(r.domain).slice(0, 80)) };
     if (!MODES.includes(r.mode as SiteMode))
-      return { ok: false, error: `site rule for ${domain}: mode must be auto, always or never` };
+      return { ok: false, error: t('settings_error_rule_mode', domain) };
     if (!nullOrInteger(r.connections, limits.connections))
-      return { ok: false, error: `site rule for ${domain}: connections must be between 1 and 6, or empty` };
+      return { ok: false, error: t('settings_error_rule_connections', domain) };
     if (!nullOrInteger(r.thresholdBytes, limits.thresholdBytes))
       return {
         ok: false,
-        error: `site rule for ${domain}: the threshold must be a whole number of bytes, or empty`,
+        error: t('settings_error_rule_threshold', domain),
       };
     if (rules.some((rule) => rule.domain === domain))
-      return { ok: false, error: `two site rules for ${domain}` };
+      return { ok: false, error: t('settings_error_rule_twice', domain) };
     rules.push({
       domain,
       mode: r.mode as SiteMode,

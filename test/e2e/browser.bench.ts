@@ -10,11 +10,12 @@
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { expect, it } from 'vitest';
+import { it } from 'vitest';
 import { patternSource, throttledServer } from '../server/index';
 import { fastCases } from './bench-fast';
 import { cappedTable, fastTable, median, type Row, type TakeOverTimes, takeOverTimes } from './bench-rows';
-import { launchBrowser, sendFromExtensionPage, type TestBrowser, waitForFile } from './browser';
+import { launchBrowser, type TestBrowser, waitForFile } from './browser';
+import { changeSettings } from './extension';
 import { firefoxCappedRows } from './firefox-bench';
 import { browserMemoryBytes, sampleMemory } from './memory';
 import { nginxInstalled } from './nginx-files';
@@ -119,18 +120,7 @@ async function cappedRows(): Promise<Row[]> {
   }
   const plain = await launched();
   try {
-    const settings = {
-      autoCapture: false,
-      thresholdBytes: 16 * MIB,
-      connectionsPerDownload: 6,
-      concurrentDownloads: 3,
-      excludedDomains: [],
-      overallLimitBytesPerSecond: 0,
-      perDownloadLimitBytesPerSecond: 0,
-    };
-    expect(await sendFromExtensionPage(plain, { type: 'settings/set', settings })).toMatchObject({
-      ok: true,
-    });
+    await changeSettings(plain, { autoCapture: false });
     rows.push(await timeAndMemory(plain, SIZE_MIB, 'bench.bin', "browser's own download (1 connection)"));
   } finally {
     await plain.close();

@@ -1,3 +1,4 @@
+import { t } from '../../shared/i18n';
 import { Aria2RpcError, Aria2UnauthorizedError, Aria2UnreachableError } from './errors';
 import { parseRpcUrl } from './rpc-url';
 import { httpTransport, type RpcTransport, wsTransport } from './transports';
@@ -68,17 +69,16 @@ export class Aria2Client {
     try {
       reply = JSON.parse(text) as typeof reply;
     } catch {
-      throw new Aria2UnreachableError(this.url, 'the answer is not JSON: is this aria2’s RPC URL?');
+      throw new Aria2UnreachableError(this.url, t('aria2_not_json'));
     }
     if (typeof reply !== 'object' || reply === null)
-      throw new Aria2UnreachableError(this.url, 'the answer is not JSON-RPC: is this aria2’s RPC URL?');
+      throw new Aria2UnreachableError(this.url, t('aria2_not_json_rpc'));
     if (reply.error) {
       const message = String(reply.error.message ?? 'unknown error');
       if (message === 'Unauthorized') throw new Aria2UnauthorizedError(this.url);
       throw new Aria2RpcError(method, Number(reply.error.code ?? 0), message);
     }
-    if (!('result' in reply))
-      throw new Aria2UnreachableError(this.url, 'the answer is not JSON-RPC: is this aria2’s RPC URL?');
+    if (!('result' in reply)) throw new Aria2UnreachableError(this.url, t('aria2_not_json_rpc'));
     return reply.result as T;
   }
 

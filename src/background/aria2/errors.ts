@@ -1,6 +1,8 @@
+import { t } from '../../shared/i18n';
+
 /**
  * What can go wrong talking to aria2, each with a stable `code` (matched by `name` and `code` across contexts,
- * never by instanceof). Messages name the RPC endpoint and the method, never the secret token.
+ * never by instanceof). Messages (in the browser's language) name the RPC endpoint and the method, never the secret token.
  */
 export type Aria2ErrorCode = 'ARIA2_BAD_URL' | 'ARIA2_UNREACHABLE' | 'ARIA2_UNAUTHORIZED' | 'ARIA2_RPC';
 
@@ -19,7 +21,7 @@ export class Aria2Error extends Error {
 export class Aria2UrlError extends Aria2Error {
   override name = 'Aria2UrlError';
   constructor(reason: string) {
-    super('ARIA2_BAD_URL', `aria2 RPC URL ${reason}`);
+    super('ARIA2_BAD_URL', t('aria2_error_bad_url', reason));
   }
 }
 
@@ -27,7 +29,7 @@ export class Aria2UrlError extends Aria2Error {
 export class Aria2UnreachableError extends Aria2Error {
   override name = 'Aria2UnreachableError';
   constructor(endpoint: string, reason: string, cause?: unknown) {
-    super('ARIA2_UNREACHABLE', `aria2 is unreachable at ${endpoint}: ${reason}`, { cause });
+    super('ARIA2_UNREACHABLE', t('aria2_error_unreachable', endpoint, reason), { cause });
   }
 }
 
@@ -35,10 +37,7 @@ export class Aria2UnreachableError extends Aria2Error {
 export class Aria2UnauthorizedError extends Aria2Error {
   override name = 'Aria2UnauthorizedError';
   constructor(endpoint: string) {
-    super(
-      'ARIA2_UNAUTHORIZED',
-      `aria2 at ${endpoint} refused the secret token (Unauthorized): check the secret`,
-    );
+    super('ARIA2_UNAUTHORIZED', t('aria2_error_unauthorized', endpoint));
   }
 }
 
@@ -50,6 +49,6 @@ export class Aria2RpcError extends Aria2Error {
     readonly rpcCode: number,
     rpcMessage: string,
   ) {
-    super('ARIA2_RPC', `aria2 ${method} failed: ${rpcMessage} (code ${rpcCode})`);
+    super('ARIA2_RPC', t('aria2_error_rpc', method, rpcMessage, rpcCode));
   }
 }

@@ -1,3 +1,4 @@
+import { t } from '../../shared/i18n';
 import { Aria2UrlError } from './errors';
 
 export const DEFAULT_RPC_URL = 'http://127.0.0.1:6800/jsonrpc';
@@ -14,17 +15,15 @@ export interface RpcEndpoint {
  * is refused: the secret token travels in the call's body only, never in a URL.
  */
 export function parseRpcUrl(raw: string): RpcEndpoint {
-  if (raw.length > MAX_RPC_URL_CHARS) throw new Aria2UrlError('is too long');
+  if (raw.length > MAX_RPC_URL_CHARS) throw new Aria2UrlError(t('aria2_url_too_long'));
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new Aria2UrlError(`is not a URL: ${raw.slice(0, 80)}`);
+    throw new Aria2UrlError(t('aria2_url_not_url', raw.slice(0, 80)));
   }
-  if (url.username !== '' || url.password !== '')
-    throw new Aria2UrlError('must not carry a user name or password (put the secret in its own field)');
-  if (url.search !== '' || url.hash !== '')
-    throw new Aria2UrlError('must not carry a query or fragment (the secret goes in its own field)');
+  if (url.username !== '' || url.password !== '') throw new Aria2UrlError(t('aria2_url_credentials'));
+  if (url.search !== '' || url.hash !== '') throw new Aria2UrlError(t('aria2_url_query'));
   switch (url.protocol) {
     case 'http:':
     case 'https:':
@@ -33,6 +32,6 @@ export function parseRpcUrl(raw: string): RpcEndpoint {
     case 'wss:':
       return { url: raw, transport: 'ws' };
     default:
-      throw new Aria2UrlError(`must start with http://, https://, ws:// or wss:// (got ${url.protocol})`);
+      throw new Aria2UrlError(t('aria2_url_scheme', url.protocol));
   }
 }

@@ -1,3 +1,4 @@
+import { t } from '../../shared/i18n';
 import { type AddUriOptions, Aria2Client, type Aria2Config } from './client';
 import { Aria2Error } from './errors';
 import { parseRpcUrl } from './rpc-url';
@@ -50,7 +51,7 @@ export async function sendToAria2(link: Aria2Link, config: Aria2Config, deps: Se
     return { ok: true, gid };
   } catch (error) {
     if (error instanceof Aria2Error)
-      return { ok: false, code: error.code, reason: `not sent to aria2: ${error.message}` };
-    return { ok: false, code: 'ARIA2_RPC', reason: `not sent to aria2: ${String(error)}` };
+      return { ok: false, code: error.code, reason: t('aria2_not_sent', error.message) };
+    return { ok: false, code: 'ARIA2_RPC', reason: t('aria2_not_sent', String(error)) };
   }
 }
