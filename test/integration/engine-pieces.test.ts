@@ -95,10 +95,11 @@ describe('engine in piece mode (sink.writeResponse)', () => {
           .slice(3)
           .map((_, i) => Math.max(...starts.slice(i, i + 4)) - Math.min(...starts.slice(i, i + 4))),
       );
-    // In order: pieces go out front first (requests sent together may arrive swapped).
-    expect(spread(await starts(true))).toBeLessThanOrEqual(4 * MIB);
-    // Without it, each connection works through a region of its own.
-    expect(spread(await starts(false))).toBeGreaterThan(4 * MIB);
+    // In order: pieces go out front first (requests sent together may arrive swapped, and a piece given up or
+    // raced near the end is asked for again a little behind the front).
+    expect(spread(await starts(true))).toBeLessThanOrEqual(6 * MIB);
+    // Without it, each connection works through a region of its own (4 MiB apart at the start: 12 MiB in all).
+    expect(spread(await starts(false))).toBeGreaterThan(6 * MIB);
   });
 
   it('sizes first pieces by a speed measured before the download, instead of growing them from 256 KiB', async () => {
