@@ -21,7 +21,7 @@ const BROWSER_USE = /(?<![\w$.])browser\.[a-z]\w*/;
 const BROWSER_IMPORT =
   /import\s*\{[^}]*(?<![\w$])browser(?![\w$])[^}]*\}\s*from\s*'[./]+(?:shared\/)?browser-api'/;
 
-export function violations(files: ReadonlyMap<string, string>): string[] {
+function violations(files: ReadonlyMap<string, string>): string[] {
   const found: string[] = [];
   for (const [path, text] of files) {
     if (path === 'src/shared/browser-api.ts') continue;
