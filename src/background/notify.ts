@@ -5,7 +5,7 @@ import type { JobView } from '../shared/job-view';
 /**
  * System notifications when a download completes or fails, if the user turned them on (settings'
  * notifyOnFinish; off by default). Jobs are compared with the previous snapshot's: only a change seen while
- * the worker runs notifies, so a restarted worker does not repeat old news.
+ * the worker runs notifies; the worker's first look only records, so a restarted worker does not repeat old news.
  */
 export interface NotifyApi {
   show(id: string, title: string, message: string): Promise<void>;
@@ -19,12 +19,14 @@ export interface Notice {
 
 type Status = JobView['state']['status'];
 
-/** The notices for jobs that reached completed or failed since `before` (job id → status) was seen. */
+/**
+ * The notices for jobs that reached completed or failed since `before` (job id → status) was seen, including jobs
+ * added and finished between the two looks (a small file can take less than the badge's one-second interval).
+ */
 export function noticesFor(before: ReadonlyMap<string, Status>, jobs: readonly JobView[]): Notice[] {
   const notices: Notice[] = [];
   for (const job of jobs) {
-    const was = before.get(job.id);
-    if (was === undefined || was === job.state.status) continue;
+    if (before.get(job.id) === job.state.status) continue;
     if (job.state.status === 'completed')
       notices.push({ id: `done-${job.id}`, title: t('notify_completed_title'), message: job.filename });
     else if (job.state.status === 'failed')

@@ -87,10 +87,22 @@ describe('notifications', () => {
     expect(noticesFor(after, now)).toEqual([]);
   });
 
-  it('say nothing of jobs first seen finished (a restarted worker)', () => {
+  it('tell of a job added and finished between two looks', () => {
     expect(
-      noticesFor(new Map(), [job('a', { status: 'completed', downloadId: 1 }), job('b', failed)]),
-    ).toEqual([]);
+      noticesFor(new Map([['a', 'running']]), [job('a', { status: 'running' }), job('b', failed)]),
+    ).toEqual([{ id: 'failed-b', title: 'Download failed', message: 'b.bin: HTTP 500' }]);
+  });
+
+  it("say nothing of the jobs a worker's first look finds finished (a restarted worker)", async () => {
+    const shown: string[] = [];
+    const notifier = new Notifier(async () => true, { show: async (id) => void shown.push(id) });
+    notifier.observe([job('a', { status: 'completed', downloadId: 1 }), job('b', failed)]);
+    notifier.observe([job('a', { status: 'completed', downloadId: 1 }), job('b', failed)]);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(shown).toEqual([]);
+    notifier.observe([job('a', { status: 'completed', downloadId: 1 }), job('c', failed)]);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(shown).toEqual(['failed-c']);
   });
 
   it('are shown only when the setting is on', async () => {
