@@ -7,6 +7,7 @@ import {
   formPostSite,
   patternSource,
   type RangeServer,
+  refererSite,
   requestsTo,
   type Site,
   sha256Of,
@@ -132,6 +133,27 @@ describe('downloads in Firefox', () => {
     expect(file.filter((r) => r.method !== 'POST').map((r) => [r.method, r.status])).toEqual([['GET', 405]]);
     const snapshot = await report.until((s) => s.skipped.some((n) => n.url.startsWith(site.fileUrl)));
     expect(snapshot.jobs.filter((j) => j.url.startsWith(site.fileUrl))).toEqual([]);
+  });
+
+  it.each([
+    ['the same origin (the full page URL)', false],
+    ['another origin (the origin only)', true],
+  ])('accelerates a file that needs the Referer from %s, every range carrying it', async (_, crossOrigin) => {
+    const source = patternSource(24 * MIB, crossOrigin ? 15 : 14);
+    const site = await refererSite({ source, bytesPerSecond: 4 * MIB, crossOrigin });
+    servers.push(site);
+    await clickIn(site.pageUrl);
+    const path = await waitForFirefoxFile(firefox.downloadDir, site.fileName, site.sizeBytes);
+    expect(await sha256File(path)).toBe(site.sha256);
+    const file = requestsTo(site.requests, '/file.bin');
+    expect(file.filter((r) => Boolean(r.range) && r.status === 206).length).toBeGreaterThanOrEqual(2);
+    expect(file.filter((r) => r.headers.referer !== site.referer).map((r) => r.headers.referer)).toEqual([]);
+    expect(file.filter((r) => r.status === 403)).toEqual([]);
+    const snapshot = await report.until((x) => jobNamed(x, site.fileName)?.state.status === 'completed');
+    expect(jobNamed(snapshot, site.fileName)).toMatchObject({
+      doneBytes: site.sizeBytes,
+      sha256: site.sha256,
+    });
   });
 
   it('resumes a job from its stored pieces after the background restarts (runtime.reload)', async () => {
