@@ -17,20 +17,32 @@ export interface TestFirefox {
   downloadDir: string;
   /** The add-on's id as installed. */
   addonId: string;
+  /** Holds the profile and the download directory; pass it to launchFirefox to start the same profile again. */
+  root: string;
+  /** Quits Firefox, keeping the profile for a relaunch. */
+  quit(): Promise<void>;
+  /** Quits Firefox and deletes the profile. */
   close(): Promise<void>;
 }
 
-/** `dist: null`: Firefox alone, no add-on (the benchmark's baseline). */
+/**
+ * `dist: null`: Firefox alone, no add-on (the benchmark's baseline). `root`: the profile of an earlier launch, as
+ * after a browser restart. A temporary add-on is uninstalled when Firefox quits and installed again here; the
+ * profile keeps its storage and its moz-extension UUID meanwhile (the `keep…OnUninstall` prefs), as a permanently
+ * installed add-on's are kept across a restart.
+ */
 export async function launchFirefox({
   dist = DIST_FIREFOX,
+  root: reused,
 }: {
   dist?: string | null;
+  root?: string;
 } = {}): Promise<TestFirefox> {
   if (dist !== null && !existsSync(join(dist, 'manifest.json')))
     throw new Error(`no add-on in ${dist}: run npm run build`);
-  const root = await mkdtemp(join(tmpdir(), 'accel-firefox-'));
+  const root = reused ?? (await mkdtemp(join(tmpdir(), 'accel-firefox-')));
   const downloadDir = join(root, 'downloads');
-  await mkdir(downloadDir);
+  await mkdir(downloadDir, { recursive: true });
   const browser = await puppeteer.launch({
     browser: 'firefox',
     executablePath: FIREFOX,
@@ -48,6 +60,8 @@ export async function launchFirefox({
       'extensions.update.enabled': false,
       'datareporting.policy.dataSubmissionEnabled': false,
       'network.http.max-persistent-connections-per-server': 6,
+      'extensions.webextensions.keepStorageOnUninstall': true,
+      'extensions.webextensions.keepUuidOnUninstall': true,
     },
   });
   const addonId = dist === null ? '' : await browser.installExtension(dist);
@@ -57,6 +71,10 @@ export async function launchFirefox({
     page,
     downloadDir,
     addonId,
+    root,
+    async quit() {
+      await browser.close().catch(() => {});
+    },
     async close() {
       await browser.close().catch(() => {});
       await rm(root, { recursive: true, force: true }).catch(() => {});
