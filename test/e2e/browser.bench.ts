@@ -30,6 +30,8 @@ const CONNECTIONS = 6;
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const FAST = process.env.BENCH_FAST !== '0';
 const CAPPED = process.env.BENCH_CAPPED !== '0';
+/** More Chromium switches for a diagnostic run, space-separated (e.g. `--safebrowsing-disable-download-protection`). */
+const EXTRA_ARGS = (process.env.BENCH_CHROMIUM_ARGS ?? '').split(/\s+/).filter(Boolean);
 /** BENCH_FIREFOX=0 skips the Firefox rows (test/e2e/firefox-bench.ts). */
 const FIREFOX = process.env.BENCH_FIREFOX !== '0';
 
@@ -101,7 +103,7 @@ async function timeAndMemory(
 const SETTLE_AFTER_LAUNCH_MS = 4000;
 
 async function launched(): Promise<TestBrowser> {
-  const browser = await launchBrowser();
+  const browser = await launchBrowser({ extraArgs: EXTRA_ARGS });
   await new Promise((r) => setTimeout(r, SETTLE_AFTER_LAUNCH_MS));
   return browser;
 }
