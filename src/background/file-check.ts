@@ -1,4 +1,5 @@
-import { judge, type Verdict } from '../engine/integrity';
+import { type ExpectedHashes, judge, type Verdict } from '../engine/integrity';
+import { t } from '../shared/i18n';
 import { serializeError } from '../shared/job-state';
 import { createSha256 } from '../shared/sha256';
 import type { StreamSeal } from '../store/piece-reader';
@@ -16,12 +17,35 @@ import type { JobRecords } from './job-records';
 export async function checkFile(records: JobRecords, jobId: JobId, sha256: string): Promise<Verdict> {
   const job = await records.get(jobId);
   if (!job) throw new Error('the job is gone');
-  const verdict = judge(sha256, { user: job.expectedSha256 ?? null, server: job.remote?.digest ?? null });
-  await records.recordIntegrity(jobId, { sha256, result: verdict.result, note: verdict.note });
+  const expected = { user: job.expectedSha256 ?? null, server: job.remote?.digest ?? null };
+  const verdict = judge(sha256, expected);
+  await records.recordIntegrity(jobId, {
+    sha256,
+    result: verdict.result,
+    note: integrityNote(verdict, expected),
+  });
   if (!verdict.error) return verdict;
   await records.apply(jobId, { type: 'fail', error: serializeError(verdict.error) });
   await records.clearPieces(jobId);
   throw verdict.error;
+}
+
+/** The verdict's note in the browser's language (the engine's own is English, for the CLI). */
+export function integrityNote(verdict: Verdict, expected: ExpectedHashes): string | null {
+  const user = expected.user === null ? null : t('hash_source_user');
+  let server: string | null = null;
+  if (expected.server?.header === 'repr-digest') server = t('hash_source_repr_digest');
+  else if (expected.server) server = t('hash_source_digest');
+  if (verdict.result === 'verified') {
+    const sources = user && server ? t('hash_sources_both', user, server) : (user ?? server ?? '');
+    return t('hash_note_matches', sources);
+  }
+  if (verdict.result === 'mismatch' && verdict.error) {
+    const { actualSha256, expectedSha256 } = verdict.error;
+    const source = expectedSha256 === expected.user ? user : server;
+    return t('hash_note_mismatch', actualSha256, source ?? '', expectedSha256);
+  }
+  return verdict.note;
 }
 
 /** A fresh seal for one save stream of the job: it hashes the stream, and `checkFile` judges the end. */
