@@ -1,4 +1,5 @@
 import { type ExpectedHashes, judge, type Verdict } from '../engine/integrity';
+import { detailText, hashSourceText } from '../shared/error-text';
 import { t } from '../shared/i18n';
 import { serializeError } from '../shared/job-state';
 import { createSha256 } from '../shared/sha256';
@@ -32,19 +33,13 @@ export async function checkFile(records: JobRecords, jobId: JobId, sha256: strin
 
 /** The verdict's note in the browser's language (the engine's own is English, for the CLI). */
 export function integrityNote(verdict: Verdict, expected: ExpectedHashes): string | null {
-  const user = expected.user === null ? null : t('hash_source_user');
-  let server: string | null = null;
-  if (expected.server?.header === 'repr-digest') server = t('hash_source_repr_digest');
-  else if (expected.server) server = t('hash_source_digest');
   if (verdict.result === 'verified') {
+    const user = expected.user === null ? null : hashSourceText('user');
+    const server = expected.server === null ? null : hashSourceText(expected.server.header);
     const sources = user && server ? t('hash_sources_both', user, server) : (user ?? server ?? '');
     return t('hash_note_matches', sources);
   }
-  if (verdict.result === 'mismatch' && verdict.error) {
-    const { actualSha256, expectedSha256 } = verdict.error;
-    const source = expectedSha256 === expected.user ? user : server;
-    return t('hash_note_mismatch', actualSha256, source ?? '', expectedSha256);
-  }
+  if (verdict.result === 'mismatch' && verdict.error) return detailText(verdict.error.detail);
   return verdict.note;
 }
 

@@ -2,6 +2,7 @@ import { sanitizeFilename } from '../engine/filename';
 import type { HostPool } from '../engine/host-pool';
 import type { RateLimiter } from '../engine/rate-limiter';
 import type { Downloads } from '../shared/browser-api';
+import { errorText } from '../shared/error-text';
 import { t } from '../shared/i18n';
 import { serializeError } from '../shared/job-state';
 import type { Settings } from '../shared/settings';
@@ -256,7 +257,7 @@ export class JobManager {
         const error = serializeError(outcome.error);
         // Nothing stored yet: the browser's own downloader gets its chance, once.
         if (job && job.done.length === 0)
-          return this.handBack(id, t('reason_accelerated_failed', error.message));
+          return this.handBack(id, t('reason_accelerated_failed', errorText(error)));
         await this.records.apply(id, { type: 'fail', error });
         return;
       }

@@ -4,7 +4,9 @@ import { totalLength } from '../engine/ranges';
 import type { RateLimiter } from '../engine/rate-limiter';
 import type { PieceSink, Progress, RemoteFile } from '../engine/types';
 import { createFetcher } from '../net/fetcher';
+import { errorText } from '../shared/error-text';
 import { t } from '../shared/i18n';
+import { serializeError } from '../shared/job-state';
 import { systemClock } from '../shared/system-clock';
 import { createPieceSink } from '../store/piece-sink';
 import type { JobRecord, Store } from '../store/schema';
@@ -109,7 +111,7 @@ export async function runJob(
       return { kind: 'no-space', message: t('note_storage_full') };
     }
     if ((error as { code?: unknown } | null)?.code === 'LINK_EXPIRED')
-      return { kind: 'link-expired', message: (error as Error).message };
+      return { kind: 'link-expired', message: errorText(serializeError(error)) };
     return { kind: 'failed', error };
   }
 }

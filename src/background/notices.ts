@@ -1,4 +1,5 @@
 import type { DownloadNotice } from '../engine/types';
+import { detailText } from '../shared/error-text';
 import { describeSize } from '../shared/format-bytes';
 import { t } from '../shared/i18n';
 
@@ -29,7 +30,7 @@ export function describeNotice(notice: JobNotice): string {
     case 'connections-lowered':
       return t('note_connections_lowered', notice.status, notice.connections);
     case 'retrying':
-      return t('note_retrying', notice.attempt, notice.error);
+      return t('note_retrying', notice.attempt, notice.detail ? detailText(notice.detail) : notice.error);
     default: {
       const _exhaustive: never = notice;
       return _exhaustive;

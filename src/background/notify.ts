@@ -1,4 +1,5 @@
 import { browser } from '../shared/browser-api';
+import { errorText } from '../shared/error-text';
 import { t } from '../shared/i18n';
 import type { JobView } from '../shared/job-view';
 
@@ -33,7 +34,7 @@ export function noticesFor(before: ReadonlyMap<string, Status>, jobs: readonly J
       notices.push({
         id: `failed-${job.id}`,
         title: t('notify_failed_title'),
-        message: t('notify_failed_message', job.filename, job.state.error.message),
+        message: t('notify_failed_message', job.filename, errorText(job.state.error)),
       });
   }
   return notices;

@@ -67,23 +67,23 @@ export function checkRangeResponse(args: RangeResponseCheck): { end: number } {
 
   const range = parseContentRange(args.contentRange);
   if (range === null || 'unsatisfied' in range) {
-    throw new ContentRangeError(url, `unusable Content-Range ${JSON.stringify(args.contentRange)}`);
+    throw new ContentRangeError(url, { kind: 'unusable', header: args.contentRange });
   }
   if (args.expectedEtag !== null && args.etag !== null && args.etag !== args.expectedEtag) {
-    throw new ResourceChangedError(url, `ETag ${args.etag} replaced ${args.expectedEtag}`);
+    throw new ResourceChangedError(url, { kind: 'etag', etag: args.etag, was: args.expectedEtag });
   }
   if (range.total === null) {
     // Nothing to compare against the recorded size, so nothing proves the bytes are from the same file.
-    throw new ContentRangeError(url, `Content-Range "${args.contentRange}" does not state the size`);
+    throw new ContentRangeError(url, { kind: 'no-size', header: args.contentRange ?? '' });
   }
   if (range.total !== args.expectedTotal) {
-    throw new ResourceChangedError(url, `size is ${range.total} bytes, was ${args.expectedTotal}`);
+    throw new ResourceChangedError(url, { kind: 'size', size: range.total, was: args.expectedTotal });
   }
   if (range.start !== requested.start) {
-    throw new ContentRangeError(url, `got bytes from ${range.start}, asked from ${requested.start}`);
+    throw new ContentRangeError(url, { kind: 'start', got: range.start, asked: requested.start });
   }
   if (range.end > requested.end) {
-    throw new ContentRangeError(url, `got bytes up to ${range.end}, asked up to ${requested.end}`);
+    throw new ContentRangeError(url, { kind: 'end', got: range.end, asked: requested.end });
   }
   return { end: range.end };
 }

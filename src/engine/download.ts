@@ -1,5 +1,5 @@
 import { DownloadProgress } from './download-progress';
-import { AbortedError, DownloadError, ResourceChangedError } from './errors';
+import { AbortedError, DownloadError, detailOf, ResourceChangedError } from './errors';
 import { isBrokenRanges } from './failure';
 import { HostPool } from './host-pool';
 import { openProbeWithRetry, type ProbeOutcome, withoutRanges } from './probe';
@@ -228,7 +228,7 @@ class DownloadRun {
       onConnectionsLowered: (connections, status) =>
         this.notice({ type: 'connections-lowered', connections, status }),
       onRetry: (attempt, delayMs, error) =>
-        this.notice({ type: 'retrying', attempt, delayMs, error: error.message }),
+        this.notice({ type: 'retrying', attempt, delayMs, error: error.message, detail: detailOf(error) }),
       countRequest: () => this.requests++,
       adaptations: this.adaptations,
     });
@@ -271,7 +271,7 @@ class DownloadRun {
       random: this.random,
       onRequest: () => this.requests++,
       onRetry: (attempt, delayMs, error) =>
-        this.notice({ type: 'retrying', attempt, delayMs, error: error.message }),
+        this.notice({ type: 'retrying', attempt, delayMs, error: error.message, detail: detailOf(error) }),
     });
   }
 

@@ -1,3 +1,12 @@
+import {
+  type ChangeReason,
+  type ErrorDetail,
+  type ExpiryReason,
+  englishText,
+  type HashSource,
+  type RangeReason,
+} from './error-detail';
+
 /**
  * Download errors, each with how far it reaches on its own (after aria2's DlRetryEx / DlAbortEx):
  * - 'request': worth retrying the same range after a backoff (network blip, 5xx, truncated body).
@@ -30,10 +39,11 @@ export class DownloadError extends Error {
   constructor(
     readonly code: ErrorCode,
     readonly scope: ErrorScope,
-    message: string,
+    /** What the error states, as data; `message` is its English wording. */
+    readonly detail: ErrorDetail,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super(englishText(detail), options);
   }
 }
 
@@ -46,7 +56,7 @@ export class HttpStatusError extends DownloadError {
     /** Milliseconds the server asked us to wait (Retry-After), if any. */
     readonly retryAfterMs: number | null = null,
   ) {
-    super('HTTP_STATUS', scopeOfStatus(status), `GET ${url} answered HTTP ${status}`);
+    super('HTTP_STATUS', scopeOfStatus(status), { kind: 'http-status', url, status });
   }
 }
 
@@ -66,9 +76,7 @@ export class TlsCertificateError extends DownloadError {
     readonly reason: string,
     cause: unknown,
   ) {
-    super('TLS_CERTIFICATE', 'job', `GET ${url}: the server's TLS certificate is not trusted (${reason})`, {
-      cause,
-    });
+    super('TLS_CERTIFICATE', 'job', { kind: 'tls', url, reason }, { cause });
   }
 }
 
@@ -76,7 +84,7 @@ export class TlsCertificateError extends DownloadError {
 export class NetworkError extends DownloadError {
   override name = 'NetworkError';
   constructor(url: string, cause: unknown) {
-    super('NETWORK', 'request', `GET ${url} failed: ${describe(cause)}`, { cause });
+    super('NETWORK', 'request', { kind: 'network', url, cause: describe(cause) }, { cause });
   }
 }
 
@@ -84,15 +92,20 @@ export class NetworkError extends DownloadError {
 export class TruncatedBodyError extends DownloadError {
   override name = 'TruncatedBodyError';
   constructor(url: string, expectedBytes: number, receivedBytes: number) {
-    super('TRUNCATED', 'request', `GET ${url} ended after ${receivedBytes} of ${expectedBytes} bytes`);
+    super('TRUNCATED', 'request', {
+      kind: 'truncated',
+      url,
+      expected: expectedBytes,
+      received: receivedBytes,
+    });
   }
 }
 
 /** A 206 whose Content-Range does not match what was asked: the server's ranges cannot be trusted. */
 export class ContentRangeError extends DownloadError {
   override name = 'ContentRangeError';
-  constructor(url: string, detail: string) {
-    super('BAD_CONTENT_RANGE', 'job', `GET ${url}: ${detail}`);
+  constructor(url: string, reason: RangeReason) {
+    super('BAD_CONTENT_RANGE', 'job', { kind: 'bad-range', url, reason });
   }
 }
 
@@ -100,15 +113,15 @@ export class ContentRangeError extends DownloadError {
 export class ContentEncodingError extends DownloadError {
   override name = 'ContentEncodingError';
   constructor(url: string, encoding: string) {
-    super('CONTENT_ENCODING', 'job', `GET ${url}: ranged response is ${encoding}-encoded`);
+    super('CONTENT_ENCODING', 'job', { kind: 'bad-range', url, reason: { kind: 'encoded', encoding } });
   }
 }
 
 /** The file on the server is not the one whose pieces we hold (validator or size changed). */
 export class ResourceChangedError extends DownloadError {
   override name = 'ResourceChangedError';
-  constructor(url: string, detail: string) {
-    super('RESOURCE_CHANGED', 'job', `${url} changed on the server: ${detail}`);
+  constructor(url: string, reason: ChangeReason) {
+    super('RESOURCE_CHANGED', 'job', { kind: 'changed', url, reason });
   }
 }
 
@@ -116,7 +129,7 @@ export class ResourceChangedError extends DownloadError {
 export class NoRangesError extends DownloadError {
   override name = 'NoRangesError';
   constructor(url: string) {
-    super('NO_RANGES', 'job', `GET ${url} ignored the Range header`);
+    super('NO_RANGES', 'job', { kind: 'no-ranges', url });
   }
 }
 
@@ -124,7 +137,7 @@ export class NoRangesError extends DownloadError {
 export class StorageError extends DownloadError {
   override name = 'StorageError';
   constructor(cause: unknown) {
-    super('STORAGE', 'job', `could not store a piece: ${describe(cause)}`, { cause });
+    super('STORAGE', 'job', { kind: 'storage', cause: describe(cause) }, { cause });
   }
 }
 
@@ -132,7 +145,7 @@ export class StorageError extends DownloadError {
 export class AbortedError extends DownloadError {
   override name = 'AbortedError';
   constructor(readonly reason: unknown) {
-    super('ABORTED', 'job', `download stopped: ${describe(reason)}`);
+    super('ABORTED', 'job', { kind: 'aborted', reason: describe(reason) });
   }
 }
 
@@ -140,7 +153,7 @@ export class AbortedError extends DownloadError {
 export class RetriesExhaustedError extends DownloadError {
   override name = 'RetriesExhaustedError';
   constructor(attempts: number, last: DownloadError) {
-    super('RETRIES_EXHAUSTED', 'job', `gave up after ${attempts} attempts: ${last.message}`, { cause: last });
+    super('RETRIES_EXHAUSTED', 'job', { kind: 'retries', attempts, last: last.detail }, { cause: last });
   }
 }
 
@@ -154,7 +167,7 @@ export class RedirectedError extends DownloadError {
     readonly url: string,
     readonly location: string | null,
   ) {
-    super('REDIRECTED', 'request', `GET ${url} redirected to ${location ?? 'another address'}, not followed`);
+    super('REDIRECTED', 'request', { kind: 'redirected', url, location });
   }
 }
 
@@ -167,10 +180,10 @@ export class LinkExpiredError extends DownloadError {
   constructor(
     /** The URL fresh links were asked from. */
     readonly url: string,
-    detail: string,
+    reason: ExpiryReason,
     options?: { cause?: unknown },
   ) {
-    super('LINK_EXPIRED', 'job', `the link expired and the site gave no fresh one: ${detail}`, options);
+    super('LINK_EXPIRED', 'job', { kind: 'expired', url, reason }, options);
   }
 }
 
@@ -178,7 +191,7 @@ export class LinkExpiredError extends DownloadError {
 export class UrlNotAllowedError extends DownloadError {
   override name = 'UrlNotAllowedError';
   constructor(readonly url: string) {
-    super('URL_NOT_ALLOWED', 'job', `${url} is not allowed for this download`);
+    super('URL_NOT_ALLOWED', 'job', { kind: 'not-allowed', url });
   }
 }
 
@@ -191,14 +204,15 @@ export class ChecksumMismatchError extends DownloadError {
   constructor(
     readonly actualSha256: string,
     readonly expectedSha256: string,
-    /** Who expected it: "the SHA-256 you gave", "the server's Repr-Digest". */
-    readonly source: string,
+    /** Who expected it: the user, or the server's digest header. */
+    readonly source: HashSource,
   ) {
-    super(
-      'CHECKSUM_MISMATCH',
-      'job',
-      `checksum mismatch: the file's SHA-256 is ${actualSha256}, but ${source} is ${expectedSha256}`,
-    );
+    super('CHECKSUM_MISMATCH', 'job', {
+      kind: 'checksum',
+      actual: actualSha256,
+      expected: expectedSha256,
+      source,
+    });
   }
 }
 
@@ -208,4 +222,9 @@ export function describe(value: unknown): string {
     return `${value.message}${cause}`;
   }
   return String(value);
+}
+
+/** An error's facts when it is the engine's, else null. */
+export function detailOf(error: unknown): ErrorDetail | null {
+  return error instanceof DownloadError ? error.detail : null;
 }

@@ -1,3 +1,4 @@
+import { type HashSource, hashSourceText } from './error-detail';
 import { ChecksumMismatchError } from './errors';
 import type { ServerDigest } from './types';
 
@@ -28,15 +29,10 @@ export interface Verdict {
   error: ChecksumMismatchError | null;
 }
 
-function serverName(digest: ServerDigest): string {
-  return digest.header === 'repr-digest' ? "the server's Repr-Digest" : "the server's Digest header";
-}
-
 export function judge(sha256: string, expected: ExpectedHashes): Verdict {
-  const checks: { source: string; hex: string }[] = [];
-  if (expected.user !== null) checks.push({ source: 'the SHA-256 you gave', hex: expected.user });
-  if (expected.server !== null)
-    checks.push({ source: serverName(expected.server), hex: expected.server.sha256 });
+  const checks: { source: HashSource; hex: string }[] = [];
+  if (expected.user !== null) checks.push({ source: 'user', hex: expected.user });
+  if (expected.server !== null) checks.push({ source: expected.server.header, hex: expected.server.sha256 });
   if (checks.length === 0) return { sha256, result: 'unchecked', note: null, error: null };
   const wrong = checks.find((c) => c.hex !== sha256);
   if (wrong) {
@@ -46,7 +42,7 @@ export function judge(sha256: string, expected: ExpectedHashes): Verdict {
   return {
     sha256,
     result: 'verified',
-    note: `matches ${checks.map((c) => c.source).join(' and ')}`,
+    note: `matches ${checks.map((c) => hashSourceText(c.source)).join(' and ')}`,
     error: null,
   };
 }

@@ -50,7 +50,7 @@ export async function openProbe(
   const parsed = parseContentRange(response.headers.get('content-range'));
   if (!parsed || 'unsatisfied' in parsed || parsed.start !== start) {
     response.body?.cancel().catch(() => {});
-    throw new ContentRangeError(url, `probe got Content-Range "${response.headers.get('content-range')}"`);
+    throw new ContentRangeError(url, { kind: 'probe', header: response.headers.get('content-range') });
   }
   const encoding = response.headers.get('content-encoding');
   const encoded = encoding !== null && encoding.trim().toLowerCase() !== 'identity';
@@ -155,12 +155,11 @@ export function withoutRanges(
 ): { kind: 'empty' } | { kind: 'single'; reason: string; opened: HttpResponse | null } {
   if (outcome.kind === 'unsatisfiable') {
     if (from === 0 && (outcome.remote.size ?? 0) === 0) return { kind: 'empty' };
-    throw new ResourceChangedError(url, 'the resumed range is no longer satisfiable');
+    throw new ResourceChangedError(url, { kind: 'resume-unsatisfiable' });
   }
   const reusable = outcome.kind === 'whole';
   if (resuming || !reusable) outcome.response.body?.cancel().catch(() => {});
-  if (resuming)
-    throw new ResourceChangedError(url, 'the server no longer serves the stored version as ranges');
+  if (resuming) throw new ResourceChangedError(url, { kind: 'ranges-gone' });
   const reason = reusable ? 'the server does not serve byte ranges' : 'ranged responses are content-encoded';
   return { kind: 'single', reason, opened: reusable ? outcome.response : null };
 }

@@ -45,7 +45,7 @@ export function checkRefreshedWhole(remote: RemoteFile, response: HttpResponse):
   const encoded = response.headers.get('content-encoding') !== null;
   if (remote.size !== null && !encoded && length !== null && Number(length) !== remote.size) {
     response.body?.cancel().catch(() => {});
-    throw new LinkExpiredError(remote.url, `it leads to a file of ${length} bytes, not ${remote.size}`);
+    throw new LinkExpiredError(remote.url, { kind: 'size', length, size: remote.size });
   }
   checkSame(remote, response);
 }
@@ -53,14 +53,14 @@ export function checkRefreshedWhole(remote: RemoteFile, response: HttpResponse):
 /** What a failed refresh means: a refusal, or an answer of another file, is an expired link; the rest as is. */
 export function expiredOr(error: unknown, originalUrl: string): unknown {
   if (error instanceof HttpStatusError && EXPIRED_LINK_STATUSES.has(error.status)) {
-    return new LinkExpiredError(originalUrl, `asked again, ${error.message}`, { cause: error });
+    return new LinkExpiredError(originalUrl, { kind: 'refused', inner: error.detail }, { cause: error });
   }
   if (
     error instanceof ResourceChangedError ||
     error instanceof NoRangesError ||
     error instanceof ContentRangeError
   ) {
-    return new LinkExpiredError(originalUrl, `it leads to another file (${error.message})`, { cause: error });
+    return new LinkExpiredError(originalUrl, { kind: 'other-file', inner: error.detail }, { cause: error });
   }
   return error;
 }
@@ -69,15 +69,9 @@ function checkSame(remote: RemoteFile, response: HttpResponse): void {
   const answer = { etag: response.headers.get('etag'), lastModified: response.headers.get('last-modified') };
   if (provesSame(remote, answer)) return;
   response.body?.cancel().catch(() => {});
-  throw new LinkExpiredError(
-    remote.url,
-    `${response.url || remote.url} does not prove it is the same file (ETag ${answer.etag ?? 'none'}, Last-Modified ${answer.lastModified ?? 'none'})`,
-  );
+  throw new LinkExpiredError(remote.url, { kind: 'unproven', url: response.url || remote.url, ...answer });
 }
 
 function unprovable(remote: RemoteFile): LinkExpiredError {
-  return new LinkExpiredError(
-    remote.url,
-    'the server sends no ETag or Last-Modified, so a fresh link cannot be proven to serve the same file',
-  );
+  return new LinkExpiredError(remote.url, { kind: 'no-validator' });
 }

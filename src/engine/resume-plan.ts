@@ -44,7 +44,7 @@ export function resumePlan(saved: SavedState | null, pieces: boolean): ResumePla
  */
 export function resumedRemote(saved: SavedState, probed: RemoteFile, unverified: () => void): RemoteFile {
   const verdict = sameResource(saved.remote, probed);
-  if (!verdict.same) throw new ResourceChangedError(saved.remote.url, 'size or validator differs');
+  if (!verdict.same) throw new ResourceChangedError(saved.remote.url, { kind: 'validator' });
   if (!verdict.verified) unverified();
   return { ...saved.remote, url: probed.url, finalUrl: probed.finalUrl };
 }

@@ -1,3 +1,5 @@
+import type { ErrorDetail } from './error-detail';
+
 /**
  * The engine's contracts with the outside world. Everything platform-specific (network, clock, storage)
  * comes in through these interfaces, so the engine runs unchanged in a service worker, in Node and in tests.
@@ -198,7 +200,8 @@ export type DownloadNotice =
   | { type: 'unverified-resume' }
   | { type: 'single-stream'; reason: string }
   | { type: 'connections-lowered'; connections: number; status: number }
-  | { type: 'retrying'; attempt: number; delayMs: number; error: string };
+  /** `error` in English; `detail` its facts, for another language (null for an error that is not the engine's). */
+  | { type: 'retrying'; attempt: number; delayMs: number; error: string; detail: ErrorDetail | null };
 
 export interface RetryOptions {
   /** Attempts per range before the job fails (the first try included). */

@@ -1,12 +1,13 @@
+import { errorText } from '../shared/error-text';
 import { t } from '../shared/i18n';
 import type { SerializedError } from '../shared/job-state';
 
 /**
  * A failed job's note: what went wrong in the browser's language, from the error's stable code, then the
- * engine's own words (the URL, the status, the byte counts), which stay as it wrote them.
+ * details (the URL, the status, the byte counts) from the facts the error carries.
  */
 export function failureNote(error: SerializedError): string {
-  return t('failure_note', failureTitle(error.code), error.message);
+  return t('failure_note', failureTitle(error.code), errorText(error));
 }
 
 export function failureTitle(code: string | null): string {

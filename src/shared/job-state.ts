@@ -1,3 +1,5 @@
+import type { ErrorDetail } from '../engine/error-detail';
+
 /**
  * The job state machine, one pure `transition(state, event)`. An event a state does not accept returns null.
  *
@@ -17,7 +19,10 @@
 export interface SerializedError {
   name: string;
   code: string | null;
+  /** The engine's English words (or a platform error's message). */
   message: string;
+  /** What an engine error states, for the user's language (error-text.ts); absent for other errors. */
+  detail?: ErrorDetail;
 }
 
 export type JobState =
@@ -94,8 +99,14 @@ export function isActive(state: JobState): boolean {
 
 export function serializeError(error: unknown): SerializedError {
   if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code;
-    return { name: error.name, code: typeof code === 'string' ? code : null, message: error.message };
+    const { code, detail } = error as { code?: unknown; detail?: ErrorDetail };
+    const serialized: SerializedError = {
+      name: error.name,
+      code: typeof code === 'string' ? code : null,
+      message: error.message,
+    };
+    if (detail && typeof detail === 'object' && typeof detail.kind === 'string') serialized.detail = detail;
+    return serialized;
   }
   return { name: 'Error', code: null, message: String(error) };
 }

@@ -1,4 +1,5 @@
 import { browser, type Runtime } from './browser-api';
+import { errorText } from './error-text';
 import { serializeError } from './job-state';
 import {
   ALL_MESSAGES,
@@ -30,7 +31,7 @@ export async function request<K extends MessageType>(message: Message<K>): Promi
       const reply = (await browser.runtime.sendMessage(message)) as Reply<ReplyValue<K>> | undefined;
       if (!reply) throw new RemoteError('NoReply', `${message.type}: no reply`, null);
       if (reply.ok) return reply.value;
-      throw new RemoteError(reply.error.name, reply.error.message, reply.error.code);
+      throw new RemoteError(reply.error.name, errorText(reply.error), reply.error.code);
     } catch (error) {
       if (attempt >= 4 || !(error instanceof Error) || !error.message.includes(NOT_AWAKE)) throw error;
       await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt));

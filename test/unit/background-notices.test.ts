@@ -14,7 +14,7 @@ describe('warningFor: which notices leave a warning on the job', () => {
     // Transient: the note says them, and the next note replaces them.
     [{ type: 'restarted', reason: 'no-ranges' }, null],
     [{ type: 'resumed', doneBytes: 1024 }, null],
-    [{ type: 'retrying', attempt: 2, delayMs: 500, error: 'socket hang up' }, null],
+    [{ type: 'retrying', attempt: 2, delayMs: 500, error: 'socket hang up', detail: null }, null],
     [{ type: 'connections-lowered', connections: 3, status: 503 }, null],
   ])('%o → %s', (notice, warning) => {
     expect(warningFor(notice)).toBe(warning);
@@ -30,7 +30,20 @@ describe('describeNotice', () => {
   it.each<[JobNotice, string]>([
     [{ type: 'resumed', doneBytes: 8 * 1024 * 1024 }, 'resumed after 8.0 MiB'],
     [{ type: 'restarted', reason: 'changed' }, 'the file changed on the server: restarted'],
-    [{ type: 'retrying', attempt: 2, delayMs: 500, error: 'HTTP 500' }, 'retrying (attempt 2): HTTP 500'],
+    [
+      { type: 'retrying', attempt: 2, delayMs: 500, error: 'socket hang up', detail: null },
+      'retrying (attempt 2): socket hang up',
+    ],
+    [
+      {
+        type: 'retrying',
+        attempt: 2,
+        delayMs: 500,
+        error: 'GET http://a.test/f answered HTTP 500',
+        detail: { kind: 'http-status', url: 'http://a.test/f', status: 500 },
+      },
+      'retrying (attempt 2): GET http://a.test/f answered HTTP 500',
+    ],
     [
       { type: 'connections-lowered', connections: 3, status: 503 },
       'the server answered 503: down to 3 connections',

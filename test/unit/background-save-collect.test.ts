@@ -40,7 +40,7 @@ function sealed(opts: { accept: boolean; binding: boolean; checkDelayMs?: number
     check: async (sha) => {
       await new Promise((r) => setTimeout(r, opts.checkDelayMs ?? 0));
       seen.push(sha);
-      if (!opts.accept) throw new ChecksumMismatchError(sha, '0'.repeat(64), 'the expected hash');
+      if (!opts.accept) throw new ChecksumMismatchError(sha, '0'.repeat(64), 'user');
     },
     binding: async () => opts.binding,
   });

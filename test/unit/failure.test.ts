@@ -159,8 +159,8 @@ describe('classifyFailure: network errors', () => {
 describe('classifyFailure: job-scope errors fail the job', () => {
   const last = new HttpStatusError(500, ORIGINAL);
   it.each<[string, unknown]>([
-    ['ContentRangeError', new ContentRangeError(ORIGINAL, 'bytes 0-9/10 for 5-9')],
-    ['ResourceChangedError', new ResourceChangedError(ORIGINAL, 'ETag changed')],
+    ['ContentRangeError', new ContentRangeError(ORIGINAL, { kind: 'start', got: 0, asked: 5 })],
+    ['ResourceChangedError', new ResourceChangedError(ORIGINAL, { kind: 'etag', etag: '"b"', was: '"a"' })],
     ['NoRangesError', new NoRangesError(ORIGINAL)],
     ['StorageError', new StorageError(new Error('QuotaExceededError'))],
     ['StorageError whose cause says refused', new StorageError(new Error('write refused'))],
@@ -213,7 +213,10 @@ describe('classifyFailure: links', () => {
   });
 
   it('a link that could not be renewed fails the job alone, and drops the connection while others receive', () => {
-    const error = new LinkExpiredError(ORIGINAL, 'asked again, GET answered HTTP 403');
+    const error = new LinkExpiredError(ORIGINAL, {
+      kind: 'refused',
+      inner: new HttpStatusError(403, ORIGINAL).detail,
+    });
     expect(error.code).toBe('LINK_EXPIRED');
     expect(error.scope).toBe('job');
     expect(classifyFailure(error, alone)).toEqual({ kind: 'fail-job' });

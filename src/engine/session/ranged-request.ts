@@ -33,12 +33,12 @@ export async function openRange(
   if (response.status === 200) {
     response.body?.cancel().catch(() => {});
     const etag = response.headers.get('etag');
-    if (r.ifRange && etag !== remote.etag) throw new ResourceChangedError(url, 'If-Range answered 200');
+    if (r.ifRange && etag !== remote.etag) throw new ResourceChangedError(url, { kind: 'if-range' });
     throw new NoRangesError(url);
   }
   if (response.status === 416) {
     response.body?.cancel().catch(() => {});
-    throw new ResourceChangedError(url, `range ${requested.start}-${requested.end} not satisfiable`);
+    throw new ResourceChangedError(url, { kind: 'unsatisfiable', ...requested });
   }
   if (response.status !== 206) throw statusError(ctx, response, url);
   try {
@@ -62,7 +62,7 @@ export async function openRange(
       remote.etag !== null &&
       !isWeakEtag(remote.etag)
     ) {
-      throw new ContentRangeError(url, `Content-Range total contradicts the file's size (${error.message})`);
+      throw new ContentRangeError(url, { kind: 'total', inner: error.detail });
     }
     throw error;
   }
