@@ -14,6 +14,7 @@ import { it } from 'vitest';
 import { patternSource, throttledServer } from '../server/index';
 import { fastCases } from './bench-fast';
 import { cappedTable, fastTable, median, type Row, type TakeOverTimes, takeOverTimes } from './bench-rows';
+import { timeline } from './bench-timeline';
 import { launchBrowser, type TestBrowser, waitForFile } from './browser';
 import { changeSettings } from './extension';
 import { firefoxCappedRows } from './firefox-bench';
@@ -32,6 +33,8 @@ const FAST = process.env.BENCH_FAST !== '0';
 const CAPPED = process.env.BENCH_CAPPED !== '0';
 /** More Chromium switches for a diagnostic run, space-separated (e.g. `--safebrowsing-disable-download-protection`). */
 const EXTRA_ARGS = (process.env.BENCH_CHROMIUM_ARGS ?? '').split(/\s+/).filter(Boolean);
+/** BENCH_TIMELINE=1 prints where each capped download's time went (bench-timeline.ts). */
+const TIMELINE = process.env.BENCH_TIMELINE === '1';
 /** BENCH_FIREFOX=0 skips the Firefox rows (test/e2e/firefox-bench.ts). */
 const FIREFOX = process.env.BENCH_FIREFOX !== '0';
 
@@ -57,7 +60,9 @@ async function download(
       timeoutMs: 900_000,
       pollMs: 5,
     });
-    const seconds = (performance.now() - started) / 1000;
+    const finished = performance.now();
+    const seconds = (finished - started) / 1000;
+    if (TIMELINE) console.log(`${name}: ${timeline(server.requests, started, finished, CONNECTIONS)}`);
     const peak = sampler ? await sampler.stop() : null;
     await rm(path);
     return {
