@@ -1,11 +1,12 @@
-import { type ExpectedHashes, judge, type Verdict } from '../engine/integrity';
-import { detailText, hashSourceText } from '../shared/error-text';
-import { t } from '../shared/i18n';
+import { judge, type Verdict } from '../engine/integrity';
 import { serializeError } from '../shared/job-state';
 import { createSha256 } from '../shared/sha256';
 import type { StreamSeal } from '../store/piece-reader';
 import type { JobId } from '../store/schema';
+import { integrityNote } from './integrity-note';
 import type { JobRecords } from './job-records';
+
+export { integrityNote };
 
 /**
  * A job's saved file held to the SHA-256 the user expects and the server's digest, for every save path: the
@@ -29,18 +30,6 @@ export async function checkFile(records: JobRecords, jobId: JobId, sha256: strin
   await records.apply(jobId, { type: 'fail', error: serializeError(verdict.error) });
   await records.clearPieces(jobId);
   throw verdict.error;
-}
-
-/** The verdict's note in the browser's language (the engine's own is English, for the CLI). */
-export function integrityNote(verdict: Verdict, expected: ExpectedHashes): string | null {
-  if (verdict.result === 'verified') {
-    const user = expected.user === null ? null : hashSourceText('user');
-    const server = expected.server === null ? null : hashSourceText(expected.server.header);
-    const sources = user && server ? t('hash_sources_both', user, server) : (user ?? server ?? '');
-    return t('hash_note_matches', sources);
-  }
-  if (verdict.result === 'mismatch' && verdict.error) return detailText(verdict.error.detail);
-  return verdict.note;
 }
 
 /** A fresh seal for one save stream of the job: it hashes the stream, and `checkFile` judges the end. */

@@ -1,10 +1,10 @@
 import type { RemoteFile } from '../engine/types';
 import { type JobEvent, transition } from '../shared/job-state';
 import type { IntegrityRecord } from '../shared/job-view';
-import { recheck } from '../store/integrity';
 import { deleteJob, getJob, listJobs, putJob, updateJob } from '../store/jobs';
 import { clearPieces } from '../store/pieces';
 import { type JobId, type JobRecord, newJobId, type Store } from '../store/schema';
+import { recheck } from './integrity-note';
 
 export interface NewJob {
   url: string;
@@ -119,14 +119,14 @@ export class JobRecords {
   }
 
   /**
-   * The SHA-256 the user expects (null: none). A job whose file was already hashed has it compared at once;
-   * resolves to the job, or null when there is no such job.
+   * The SHA-256 the user expects (null: none). A completed job's file is judged again at once, as its save
+   * judged it (integrity-note.ts `recheck`); resolves to the job, or null when there is no such job.
    */
   async expectSha256(id: JobId, sha256: string | null): Promise<JobRecord | null> {
     const job = await updateJob(this.db, id, (j) => ({
       ...j,
       expectedSha256: sha256,
-      integrity: j.integrity ? recheck(j.integrity, sha256) : j.integrity,
+      integrity: recheck(j, sha256),
     }));
     this.onChange();
     return job ?? null;

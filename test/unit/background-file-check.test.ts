@@ -63,6 +63,9 @@ describe('checkFile', () => {
   it('holds a file already hashed to a hash the user gives later', async () => {
     await job();
     await checkFile(records, id, RIGHT);
+    await records.apply(id, { type: 'fetched' });
+    await records.apply(id, { type: 'saved', downloadId: 1 });
+    expect((await records.get(id))?.state.status).toBe('completed');
     await records.expectSha256(id, WRONG);
     expect((await records.get(id))?.integrity?.result).toBe('mismatch');
     await records.expectSha256(id, RIGHT);

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { parseMessage, sha256Hex, WORKER_MESSAGES } from '../../src/shared/protocol';
-import { recheck } from '../../src/store/integrity';
 
 const JOB = '6f1c1a1e-1c1a-4c1a-8c1a-1c1a1c1a1c1a';
 const HEX = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
@@ -41,17 +40,5 @@ describe('job/expect-sha256', () => {
   it('normalises only real SHA-256 hex', () => {
     expect(sha256Hex(HEX)).toBe(HEX);
     expect(sha256Hex('x'.repeat(64))).toBeUndefined();
-  });
-});
-
-describe('a saved file held to a hash given afterwards', () => {
-  const hashed = { sha256: HEX, result: 'unchecked' as const, note: null };
-  it('verifies a match and flags a difference', () => {
-    expect(recheck(hashed, HEX).result).toBe('verified');
-    expect(recheck(hashed, '0'.repeat(64))).toMatchObject({ result: 'mismatch', sha256: HEX });
-  });
-  it('keeps what the server digest found when the expected hash is cleared', () => {
-    const byServer = { sha256: HEX, result: 'verified' as const, note: 'matches the server' };
-    expect(recheck(byServer, null)).toBe(byServer);
   });
 });
