@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobView } from '../../src/shared/job-view';
 import { hexToBase64 } from '../helpers/accel-cli';
@@ -11,17 +11,27 @@ import {
   type TestBrowser,
   waitForFile,
 } from './browser';
-import { clickLink, listJobs, readStore } from './extension';
+import { clickLink, listJobs, openPopup, readStore } from './extension';
 import { createPageServer, type PageServer } from './pages';
 import { sha256File } from './sha';
 
 const MIB = 1024 * 1024;
 const WRONG = 'ab'.repeat(32);
+/** A message of the English catalog: the popup's words in this browser. */
+function en(key: string): string {
+  const catalog = JSON.parse(
+    readFileSync(resolve(import.meta.dirname, '../../public/_locales/en/messages.json'), 'utf8'),
+  ) as Record<string, { message: string } | undefined>;
+  const message = catalog[key]?.message;
+  if (message === undefined) throw new Error(`no ${key} in the English catalog`);
+  return message;
+}
 
 /**
  * The saved file's SHA-256, hashed as the save streams it, held to the user's hash (job/expect-sha256, the
  * popup's field) and to the server's Repr-Digest or Digest header: a match is shown on the job, a mismatch
- * fails the job with the reason and leaves no file under its name, nor a partial one.
+ * fails the job with the reason and leaves no file under its name, nor a partial one. The popup shows the
+ * failure's title and both hashes.
  */
 describe('checksums in Chromium', () => {
   let browser: TestBrowser;
@@ -85,32 +95,84 @@ describe('checksums in Chromium', () => {
     return view as JobView;
   }
 
-  it("a clicked link whose Repr-Digest matches lands, and the job shows the file's SHA-256 as verified", async () => {
-    const { source, sha, server } = await serve(71, 'repr-ok.bin', 48 * MIB, (s) => ({
-      'repr-digest': `sha-512=:${'A'.repeat(86)}==:, sha-256=:${hexToBase64(s)}:`,
-    }));
-    await clickLink(browser, pages, server.url);
-    expect(await sha256File(await waitForFile(browser.downloadDir, 'repr-ok.bin', source.size))).toBe(sha);
-    const view = (await listJobs(browser)).find((j) => j.filename === 'repr-ok.bin');
-    await expect.poll(async () => (await job(view?.id ?? ''))?.state.status).toBe('completed');
-    expect(await job(view?.id ?? '')).toMatchObject({
-      sha256: sha,
-      integrity: 'verified',
-      integrityNote: "matches the server's Repr-Digest",
-    });
-  });
+  /** The two header forms a server states the file's SHA-256 in, and how the job's note names each. */
+  const FORMS = {
+    // A Dictionary with another algorithm first: only sha-256 is read.
+    'Repr-Digest': {
+      headers: (base64: string) => ({ 'repr-digest': `sha-512=:${'A'.repeat(86)}==:, sha-256=:${base64}:` }),
+      source: "the server's Repr-Digest",
+    },
+    // The legacy list, another algorithm first.
+    Digest: {
+      headers: (base64: string) => ({ digest: `MD5=${'A'.repeat(22)}==, SHA-256=${base64}` }),
+      source: "the server's Digest header",
+    },
+  } as const;
 
-  it('a legacy Digest header that differs fails the job with the reason, and no file is left', async () => {
-    const { server } = await serve(72, 'digest-bad.bin', 12 * MIB, () => ({
-      digest: `SHA-256=${hexToBase64(WRONG)}`,
-    }));
-    const id = await addLink(server.url);
-    const view = await failsWithoutFile(id, 'digest-bad.bin');
+  const LANDS = 'the file lands byte for byte and the job shows it verified';
+  const FAILS =
+    'the job fails with CHECKSUM_MISMATCH, no file is left, and the popup shows why with both hashes';
+  it.each([
+    ['Repr-Digest', 'right', LANDS, 71],
+    ['Repr-Digest', 'wrong', FAILS, 72],
+    ['Digest', 'right', LANDS, 75],
+    ['Digest', 'wrong', FAILS, 76],
+  ] as const)('a clicked link whose %s header is %s: %s', async (form, outcome, _, seed) => {
+    const name = `${form.toLowerCase()}-${outcome}.bin`;
+    const { headers, source: stated } = FORMS[form];
+    // Above the 16 MiB threshold, so the click is taken over.
+    const { source, sha, server } = await serve(seed, name, 24 * MIB, (s) =>
+      headers(hexToBase64(outcome === 'right' ? s : WRONG)),
+    );
+    await clickLink(browser, pages, server.url);
+    let id = '';
+    await expect
+      .poll(async () => {
+        id = (await listJobs(browser)).find((j) => j.filename === name)?.id ?? '';
+        return id;
+      })
+      .not.toBe('');
+
+    if (outcome === 'right') {
+      expect(await sha256File(await waitForFile(browser.downloadDir, name, source.size))).toBe(sha);
+      await expect.poll(async () => (await job(id))?.state.status).toBe('completed');
+      expect(await job(id)).toMatchObject({
+        sha256: sha,
+        integrity: 'verified',
+        integrityNote: `matches ${stated}`,
+      });
+      return;
+    }
+
+    const view = await failsWithoutFile(id, name);
     expect(view.state).toMatchObject({ error: { code: 'CHECKSUM_MISMATCH' } });
-    expect(view.integrity).toBe('mismatch');
-    expect(view.integrityNote).toContain(`but the server's Digest header is ${WRONG}`);
+    expect(view).toMatchObject({ sha256: sha, integrity: 'mismatch' });
+    expect(view.integrityNote).toBe(
+      `checksum mismatch: the file's SHA-256 is ${sha}, but ${stated} is ${WRONG}`,
+    );
     // Its pieces are cleared: a retry fetches the file again.
     expect((await readStore(browser)).done[id]).toEqual([]);
+
+    // What the popup shows: the failure's title in the note, and in the SHA-256 disclosure the verdict with
+    // both hashes.
+    const popup = await openPopup(browser);
+    try {
+      const item = popup.locator(`.job[data-job-id="${id}"]`);
+      await item.locator('.state.failed').waitFor();
+      const note = item.locator('.note');
+      await note.waitFor({ state: 'visible' });
+      expect(await note.textContent()).toContain(en('failure_checksum'));
+      await item.locator('.hash summary').click();
+      const verdict = item.locator('.hash .integrity[data-result="mismatch"]');
+      await verdict.waitFor({ state: 'visible' });
+      const text = (await verdict.textContent()) ?? '';
+      expect(text).toContain(en('hash_mismatch'));
+      expect(text).toContain(sha);
+      expect(text).toContain(WRONG);
+      expect(await item.locator('.hash .sha256').textContent()).toBe(sha);
+    } finally {
+      await popup.close();
+    }
   });
 
   it("the user's hash, given while the file downloads: a wrong one fails the job, the right one verifies it", async () => {
