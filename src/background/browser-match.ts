@@ -89,6 +89,12 @@ export const PROBE_BYTES = 32 * 1024 * 1024;
 export const PROBE_READ_MS = 100;
 export const PROBE_BURST_MS = 50;
 /**
+ * A connection this far below FAST_SINGLE_CONNECTION after PROBE_SETTLE_MS past its burst is slow for certain:
+ * the reading stops there (every millisecond of it delays the take-over of a download that needs it).
+ */
+const CLEARLY_SLOW = 4;
+export const PROBE_SETTLE_MS = 20;
+/**
  * One connection at least this fast already outruns what the extension sustains from network to saved file on
  * a small machine (README "Benchmarks": the unthrottled rows); parallel ranges would only slow it down.
  */
@@ -147,14 +153,17 @@ export function fastAlone(match: Match): string | null {
 }
 
 /**
- * Bytes per second `body` keeps up after its first `burstMs`, over at most `windowMs` from now; a body that
- * ends within its burst counts at its whole rate. Then it lets the body go.
+ * Bytes per second `body` keeps up after its first `burstMs`, over at most `windowMs` from now, or less once
+ * `settleMs` past the burst it runs below `slowBelow`; a body that ends within its burst counts at its whole
+ * rate. Then it lets the body go.
  */
 export async function readRate(
   body: ReadableStream<Uint8Array>,
   windowMs = PROBE_READ_MS,
   burstMs = PROBE_BURST_MS,
   now: () => number = () => performance.now(),
+  slowBelow = FAST_SINGLE_CONNECTION / CLEARLY_SLOW,
+  settleMs = PROBE_SETTLE_MS,
 ): Promise<number> {
   const reader = body.getReader();
   const started = now();
@@ -168,7 +177,10 @@ export async function readRate(
       ended = now();
       if (done) break;
       total += value.byteLength;
-      if (ended - started > burstMs) afterBurst += value.byteLength;
+      const timed = ended - started - burstMs;
+      if (timed <= 0) continue;
+      afterBurst += value.byteLength;
+      if (timed >= settleMs && afterBurst / (timed / 1000) < slowBelow) break;
     }
   } catch {
     // A body that fails while timed: what came so far is what it showed.

@@ -167,6 +167,34 @@ describe('timing one connection from the probe’s body', () => {
     expect(rate).toBeCloseTo((24 * MIB) / 0.02, -3);
   });
 
+  it('stops as soon as the connection is slow for certain, and reads a fast one to the end', async () => {
+    const clock = { ms: 0 };
+    // 80 KiB every 10 ms: 8 MiB/s, an eighth of FAST_SINGLE_CONNECTION.
+    const slow: [number, number][] = Array.from({ length: 100 }, (_, k) => [k * 10, 80 * 1024]);
+    let slowPulls = 0;
+    const counted = timedBody(slow, clock).pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform(chunk, controller) {
+          slowPulls++;
+          controller.enqueue(chunk);
+        },
+      }),
+    );
+    const rate = await readRate(counted, 10_000, 50, () => clock.ms);
+    expect(rate).toBeCloseTo(80 * 1024 * 100, -5);
+    // Stopped 20 ms after the burst (at 70 ms), not at the body's end (990 ms).
+    expect(clock.ms).toBeLessThanOrEqual(80);
+    expect(slowPulls).toBeLessThan(20);
+    // 800 KiB every 10 ms (80 MiB/s): read for the whole window.
+    const fast: [number, number][] = Array.from({ length: 100 }, (_, k) => [k * 10, 800 * 1024]);
+    clock.ms = 0;
+    expect(await readRate(timedBody(fast, clock), 10_000, 50, () => clock.ms)).toBeCloseTo(
+      800 * 1024 * 100,
+      -5,
+    );
+    expect(clock.ms).toBe(990);
+  });
+
   it('stops reading at the end of its window', async () => {
     let pulls = 0;
     const endless = new ReadableStream<Uint8Array>({
