@@ -1,3 +1,5 @@
+import { t } from '../shared/i18n';
+
 /** Save URL → what to call when the browser reports that URL's download created. */
 export type CreatedWaiters = Map<string, (downloadId: number) => void>;
 
@@ -30,10 +32,7 @@ export function whenCreated(waiters: CreatedWaiters, url: string): CreatedWait {
     promise,
     arm(timeoutMs) {
       if (timer !== undefined || waiters.get(url) !== onCreated) return;
-      timer = setTimeout(
-        () => settle({ error: new Error('the browser did not start saving the file') }),
-        timeoutMs,
-      );
+      timer = setTimeout(() => settle({ error: new Error(t('save_not_started')) }), timeoutMs);
     },
     fail: (error) => settle({ error }),
   };

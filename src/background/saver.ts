@@ -92,7 +92,7 @@ export class Saver {
 
   /** Every byte is stored: finish the save under way, or start one. */
   async save(job: JobRecord): Promise<void> {
-    if (job.remote?.size == null) throw new Error('the file has no known size to save');
+    if (job.remote?.size == null) throw new Error(t('save_no_size'));
     let save = this.saves.get(job.id);
     if (!save || !sameFile(save.remote, job.remote)) save = await this.replace(job.id, job.remote);
     if (createdAtEnd()) save.arm(START_TIMEOUT_MS + job.remote.size / SLOWEST_HASH_BYTES_PER_MS);

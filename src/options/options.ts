@@ -40,7 +40,7 @@ function show(settings: Settings): void {
 }
 
 function read(): Settings {
-  if (loaded === null) throw new Error('the settings have not loaded yet');
+  if (loaded === null) throw new Error(t('options_not_loaded'));
   return {
     ...loaded,
     autoCapture: field<HTMLInputElement>('autoCapture').checked,

@@ -1,3 +1,5 @@
+import { t } from './i18n';
+
 /**
  * Byte counts for people, in binary units (1 KiB = 1024 bytes). One formatter for the popup and the command
  * line; they differ only in digits: the popup keeps numbers short, the command line's progress line keeps one
@@ -22,7 +24,10 @@ export function formatBytes(bytes: number, digits: ByteDigits = 'short'): string
 
 const MIB = 1024 * 1024;
 
-/** The wording of a job's notes and errors ("8.0 MiB", "300 bytes"): MiB from one MiB up, else bytes. */
+/**
+ * The wording of a job's notes and errors ("8.0 MiB", "300 bytes"): MiB from one MiB up, else bytes (in the
+ * browser's language: the extension's notes are its only users).
+ */
 export function describeSize(bytes: number): string {
-  return bytes >= MIB ? `${(bytes / MIB).toFixed(1)} MiB` : `${bytes} bytes`;
+  return bytes >= MIB ? `${(bytes / MIB).toFixed(1)} MiB` : t('size_bytes', bytes);
 }

@@ -1,5 +1,6 @@
 import { browser, type Runtime } from './browser-api';
 import { errorText } from './error-text';
+import { t } from './i18n';
 import { serializeError } from './job-state';
 import {
   ALL_MESSAGES,
@@ -29,7 +30,7 @@ export async function request<K extends MessageType>(message: Message<K>): Promi
   for (let attempt = 0; ; attempt++) {
     try {
       const reply = (await browser.runtime.sendMessage(message)) as Reply<ReplyValue<K>> | undefined;
-      if (!reply) throw new RemoteError('NoReply', `${message.type}: no reply`, null);
+      if (!reply) throw new RemoteError('NoReply', t('request_no_reply', message.type), null);
       if (reply.ok) return reply.value;
       throw new RemoteError(reply.error.name, errorText(reply.error), reply.error.code);
     } catch (error) {

@@ -86,9 +86,11 @@ function validateAria2(url: unknown, secret: unknown): string | null {
 
 /** Checks a complete settings object (e.g. from the options page). */
 export function validateSettings(input: unknown): Validated<Settings> {
-  if (typeof input !== 'object' || input === null) return { ok: false, error: 'settings must be an object' };
+  if (typeof input !== 'object' || input === null)
+    return { ok: false, error: t('settings_error_not_object') };
   const s = input as Record<string, unknown>;
-  if (typeof s.autoCapture !== 'boolean') return { ok: false, error: 'autoCapture must be true or false' };
+  if (typeof s.autoCapture !== 'boolean')
+    return { ok: false, error: t('settings_error_switch', 'autoCapture') };
   if (!isInteger(s.thresholdBytes, LIMITS.thresholdBytes))
     return { ok: false, error: t('settings_error_threshold') };
   if (!isInteger(s.connectionsPerDownload, LIMITS.connectionsPerDownload))
@@ -99,13 +101,14 @@ export function validateSettings(input: unknown): Validated<Settings> {
     if (!isInteger(s[key], LIMITS.limitBytesPerSecond))
       return { ok: false, error: t('settings_error_limit') };
   }
-  if (typeof s.sendToAria2 !== 'boolean') return { ok: false, error: 'sendToAria2 must be true or false' };
+  if (typeof s.sendToAria2 !== 'boolean')
+    return { ok: false, error: t('settings_error_switch', 'sendToAria2') };
   if (typeof s.notifyOnFinish !== 'boolean')
-    return { ok: false, error: 'notifyOnFinish must be true or false' };
+    return { ok: false, error: t('settings_error_switch', 'notifyOnFinish') };
   const aria2 = validateAria2(s.aria2RpcUrl, s.aria2Secret);
   if (aria2 !== null) return { ok: false, error: aria2 };
   if (!Array.isArray(s.excludedDomains) || s.excludedDomains.length > 1000)
-    return { ok: false, error: 'excludedDomains must be a list' };
+    return { ok: false, error: t('settings_error_excluded_list') };
   const siteRules = validateSiteRules(s.siteRules, normaliseDomain, {
     connections: LIMITS.connectionsPerDownload,
     thresholdBytes: LIMITS.thresholdBytes,

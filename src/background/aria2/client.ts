@@ -74,7 +74,7 @@ export class Aria2Client {
     if (typeof reply !== 'object' || reply === null)
       throw new Aria2UnreachableError(this.url, t('aria2_not_json_rpc'));
     if (reply.error) {
-      const message = String(reply.error.message ?? 'unknown error');
+      const message = String(reply.error.message ?? t('aria2_rpc_unknown_error'));
       if (message === 'Unauthorized') throw new Aria2UnauthorizedError(this.url);
       throw new Aria2RpcError(method, Number(reply.error.code ?? 0), message);
     }

@@ -1,3 +1,4 @@
+import { t } from '../../shared/i18n';
 import { Aria2UnreachableError } from './errors';
 
 /** Sends one JSON-RPC request body to the endpoint and resolves with the response body's text. */
@@ -27,7 +28,7 @@ export function httpTransport(fetchImpl: FetchLike = (url, init) => fetch(url, i
     try {
       return await response.text();
     } catch (error) {
-      throw new Aria2UnreachableError(url, `HTTP ${response.status}, body cut short`, error);
+      throw new Aria2UnreachableError(url, t('aria2_reason_body_cut', response.status), error);
     }
   };
 }
@@ -65,7 +66,7 @@ export function wsTransport(
         outcome();
       };
       const fail = (reason: string) => finish(() => reject(new Aria2UnreachableError(url, reason)));
-      const timer = setTimeout(() => fail(`no answer within ${timeoutMs} ms`), timeoutMs);
+      const timer = setTimeout(() => fail(t('aria2_reason_no_answer_within', timeoutMs)), timeoutMs);
       socket.onopen = () => socket.send(body);
       socket.onmessage = (event) => {
         if (typeof event.data !== 'string') return;
@@ -73,18 +74,18 @@ export function wsTransport(
         try {
           reply = JSON.parse(event.data);
         } catch {
-          return fail('answered something that is not JSON');
+          return fail(t('aria2_reason_ws_not_json'));
         }
         if ((reply as { id?: unknown } | null)?.id === id) finish(() => resolve(event.data as string));
       };
-      socket.onerror = () => fail('the WebSocket failed (nothing listening, or not a WebSocket endpoint)');
-      socket.onclose = (event) => fail(`the WebSocket closed before the answer (code ${event.code})`);
+      socket.onerror = () => fail(t('aria2_reason_ws_failed'));
+      socket.onclose = (event) => fail(t('aria2_reason_ws_closed', event.code));
     });
 }
 
 export function describe(error: unknown): string {
   if (error instanceof Error) {
-    if (error.name === 'TimeoutError') return 'no answer in time';
+    if (error.name === 'TimeoutError') return t('aria2_reason_no_answer');
     const cause = (error as { cause?: unknown }).cause;
     const detail = cause instanceof Error ? ` (${cause.message})` : '';
     return `${error.message}${detail}`;
