@@ -89,8 +89,10 @@ export const PROBE_BYTES = 32 * 1024 * 1024;
 export const PROBE_READ_MS = 100;
 export const PROBE_BURST_MS = 50;
 /**
- * A connection this far below FAST_SINGLE_CONNECTION after PROBE_SETTLE_MS past its burst is slow for certain:
- * the reading stops there (every millisecond of it delays the take-over of a download that needs it).
+ * A connection this far below FAST_SINGLE_CONNECTION PROBE_SETTLE_MS into its body, or as long past its burst,
+ * is slow for certain: the reading stops there (every millisecond of it delays the take-over of a download
+ * that needs it). A long path still in TCP's slow start may look slow that early and be taken over: there,
+ * parallel connections help.
  */
 const CLEARLY_SLOW = 4;
 export const PROBE_SETTLE_MS = 20;
@@ -154,8 +156,8 @@ export function fastAlone(match: Match): string | null {
 
 /**
  * Bytes per second `body` keeps up after its first `burstMs`, over at most `windowMs` from now, or less once
- * `settleMs` past the burst it runs below `slowBelow`; a body that ends within its burst counts at its whole
- * rate. Then it lets the body go.
+ * it runs below `slowBelow` `settleMs` into the body (the burst counted) or past the burst; a body that ends
+ * or is judged slow within its burst counts at its whole rate. Then it lets the body go.
  */
 export async function readRate(
   body: ReadableStream<Uint8Array>,
@@ -170,6 +172,7 @@ export async function readRate(
   const timer = setTimeout(() => void reader.cancel().catch(() => {}), windowMs);
   let total = 0;
   let afterBurst = 0;
+  let slowWithBurst = false;
   let ended = started;
   try {
     for (;;) {
@@ -177,7 +180,13 @@ export async function readRate(
       ended = now();
       if (done) break;
       total += value.byteLength;
-      const timed = ended - started - burstMs;
+      const elapsed = ended - started;
+      // A burst only makes a connection look faster: slow with it counted is slow for certain.
+      if (elapsed >= settleMs && total / (elapsed / 1000) < slowBelow) {
+        slowWithBurst = true;
+        break;
+      }
+      const timed = elapsed - burstMs;
       if (timed <= 0) continue;
       afterBurst += value.byteLength;
       if (timed >= settleMs && afterBurst / (timed / 1000) < slowBelow) break;
@@ -189,7 +198,7 @@ export async function readRate(
     void reader.cancel().catch(() => {});
   }
   const elapsed = ended - started;
-  if (elapsed <= burstMs) return total / (Math.max(elapsed, 1) / 1000);
+  if (elapsed <= burstMs || slowWithBurst) return total / (Math.max(elapsed, 1) / 1000);
   return afterBurst / ((elapsed - burstMs) / 1000);
 }
 

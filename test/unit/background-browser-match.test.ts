@@ -181,10 +181,11 @@ describe('timing one connection from the probe’s body', () => {
       }),
     );
     const rate = await readRate(counted, 10_000, 50, () => clock.ms);
-    expect(rate).toBeCloseTo(80 * 1024 * 100, -5);
-    // Stopped 20 ms after the burst (at 70 ms), not at the body's end (990 ms).
-    expect(clock.ms).toBeLessThanOrEqual(80);
-    expect(slowPulls).toBeLessThan(20);
+    // Stopped 20 ms into the body, not at the body's end (990 ms), with a rate of about what it kept.
+    expect(clock.ms).toBe(20);
+    expect(slowPulls).toBeLessThanOrEqual(3);
+    expect(rate).toBeGreaterThan(4 * MIB);
+    expect(rate).toBeLessThan(16 * MIB);
     // 800 KiB every 10 ms (80 MiB/s): read for the whole window.
     const fast: [number, number][] = Array.from({ length: 100 }, (_, k) => [k * 10, 800 * 1024]);
     clock.ms = 0;
