@@ -37,6 +37,7 @@ export async function handleCommand(message: Message, deps: CommandDeps): Promis
         undefined,
         await deps.manager(),
         deps.aria2,
+        message.sha256 ?? null,
       );
     case 'job/limit':
       await (await deps.manager()).setLimit(message.jobId as JobId, message.bytesPerSecond);

@@ -27,13 +27,15 @@ export interface MenuAria2 {
 /**
  * "Download with accelerator" runs the link through the engine whatever its size (through aria2 instead when
  * the settings say so, the engine's job being the fallback); "Send to aria2" hands it to aria2 whatever the
- * setting. Resolves with the job's id or aria2's GID, or null.
+ * setting. `expectedSha256` (the popup's field) goes with the link either way. Resolves with the job's id or
+ * aria2's GID, or null.
  */
 export async function onMenuClicked(
   info: Pick<Menus.OnClickData, 'menuItemId' | 'linkUrl' | 'pageUrl'>,
   tab: Pick<Tabs.Tab, 'incognito'> | undefined,
   manager: Pick<JobManager, 'add'>,
   aria2?: MenuAria2,
+  expectedSha256: string | null = null,
 ): Promise<string | null> {
   const { menuItemId, linkUrl } = info;
   if ((menuItemId !== MENU_ID && menuItemId !== ARIA2_MENU_ID) || !linkUrl || tab?.incognito) return null;
@@ -42,7 +44,12 @@ export async function onMenuClicked(
   const settings = aria2 ? await aria2.settings() : null;
   if (aria2 && settings && (menuItemId === ARIA2_MENU_ID || settings.sendToAria2)) {
     const sent = await aria2.send(
-      { url: linkUrl, filename: nameFromUrl(linkUrl), referrer: pageUrl },
+      {
+        url: linkUrl,
+        filename: nameFromUrl(linkUrl),
+        referrer: pageUrl,
+        ...(expectedSha256 === null ? {} : { sha256: expectedSha256 }),
+      },
       settings,
     );
     if (sent.ok) return sent.gid;
@@ -51,18 +58,20 @@ export async function onMenuClicked(
     if (menuItemId === ARIA2_MENU_ID) return null;
   }
   if (menuItemId === ARIA2_MENU_ID) return null;
-  return addLink(manager, linkUrl, pageUrl);
+  return addLink(manager, linkUrl, pageUrl, expectedSha256);
 }
 
 /**
  * A link the user asked for (the menu, or the popup's field with an http(s) URL checked by parseMessage):
  * queued whatever its size, with the page it came from, if known, as its Referer. Both are origin 'menu',
- * the record's name for a job the user started rather than one taken over.
+ * the record's name for a job the user started rather than one taken over. A hash the user expects is the
+ * job's from the start, so the save is held to it.
  */
 export function addLink(
   manager: Pick<JobManager, 'add'>,
   url: string,
   pageUrl: string | null,
+  expectedSha256: string | null = null,
 ): Promise<string> {
   return manager.add({
     url,
@@ -70,5 +79,6 @@ export function addLink(
     origin: 'menu',
     filename: nameFromUrl(url),
     sizeBytes: null,
+    ...(expectedSha256 === null ? {} : { expectedSha256 }),
   });
 }

@@ -15,6 +15,8 @@ export interface NewJob {
   filename: string;
   sizeBytes: number | null;
   probedBytesPerSecond?: number;
+  /** The SHA-256 the user expects of the file, given with the link (lowercase hex). */
+  expectedSha256?: string | null;
 }
 
 /**

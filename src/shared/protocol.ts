@@ -14,8 +14,12 @@ export interface Protocol {
   'job/cancel': { request: { jobId: string }; reply: null };
   'job/retry': { request: { jobId: string }; reply: null };
   'job/remove': { request: { jobId: string }; reply: null };
-  /** A link given by hand (the popup's field), run like the context menu's: any size. Replies the job's id. */
-  'job/add-link': { request: { url: string; pageUrl?: string }; reply: string };
+  /**
+   * A link given by hand (the popup's field), run like the context menu's: any size. Replies the job's id.
+   * `sha256`, the hash the user expects of the file (as job/expect-sha256's; empty: none), is the new job's
+   * from the start.
+   */
+  'job/add-link': { request: { url: string; pageUrl?: string; sha256?: string }; reply: string };
   /**
    * The SHA-256 the user expects of a job's file (64 hex digits, any case; null clears it), before or during
    * its download: the save fails rather than keep a file that differs. Given for a finished job, the stored
@@ -132,10 +136,15 @@ export function parseMessage(raw: unknown, accepted: readonly MessageType[]): Va
       return { ok: true, value: { type: t, jobId: m.jobId } };
     case 'job/add-link': {
       const url = webUrl(m.url);
-      if (!only('url', 'pageUrl') || url === null) return fail(`${t}: bad url`);
-      if (m.pageUrl === undefined) return { ok: true, value: { type: t, url } };
-      const pageUrl = webUrl(m.pageUrl);
-      return pageUrl === null ? fail(`${t}: bad pageUrl`) : { ok: true, value: { type: t, url, pageUrl } };
+      if (!only('url', 'pageUrl', 'sha256') || url === null) return fail(`${t}: bad url`);
+      const pageUrl = m.pageUrl === undefined ? undefined : webUrl(m.pageUrl);
+      if (pageUrl === null) return fail(`${t}: bad pageUrl`);
+      const sha256 = m.sha256 === undefined || m.sha256 === '' ? '' : sha256Hex(m.sha256);
+      if (sha256 === undefined) return fail(`${t}: sha256 must be 64 hexadecimal digits or empty`);
+      return {
+        ok: true,
+        value: { type: t, url, ...(pageUrl === undefined ? {} : { pageUrl }), ...(sha256 ? { sha256 } : {}) },
+      };
     }
     case 'job/expect-sha256': {
       if (!only('jobId', 'sha256') || typeof m.jobId !== 'string' || !JOB_ID.test(m.jobId))

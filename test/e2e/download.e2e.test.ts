@@ -120,7 +120,7 @@ describe('downloads in Chromium', () => {
     const server = await throttledServer(source, { bytesPerSecond: 4 * MIB }, { path: '/pasted.bin' });
     servers.push(server);
     const popup = await openPopup(browser);
-    const field = popup.locator('#add-link input');
+    const field = popup.locator('#add-link input[name=url]');
     await field.fill('file:///etc/passwd');
     await field.press('Enter');
     await expect.poll(() => popup.locator('#add-link .error').textContent()).toMatch(/http/);

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { patternSource, type RangeServer, sha256Of, throttledServer } from '../server/index';
+import { correctServer, patternSource, type RangeServer, sha256Of, throttledServer } from '../server/index';
 import { EXTENSION_ORIGIN, launchBrowser, type TestBrowser, waitForFile } from './browser';
 import { listJobs } from './extension';
 import { createPageServer, linkPage, type PageServer } from './pages';
@@ -21,12 +21,13 @@ const NAME = 'a-rather-long-file-name-to-check-that-the-popup-layout-holds-with-
 let browser: TestBrowser;
 let pages: PageServer;
 let server: RangeServer;
+let pasted: RangeServer | undefined;
 
 beforeAll(async () => {
   [browser, pages] = await Promise.all([launchBrowser({ extraArgs: ['--lang=zh-CN'] }), createPageServer()]);
 });
 afterAll(async () => {
-  await Promise.all([browser?.close(), pages?.close(), server?.close()]);
+  await Promise.all([browser?.close(), pages?.close(), server?.close(), pasted?.close()]);
 });
 
 const badge = () =>
@@ -83,7 +84,9 @@ it('speaks Chinese in the dark, with the badge and the segment map of a running 
   expect(await popup.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
   expect(await popup.locator('h1').textContent()).toBe('下载');
   expect(await popup.locator('#empty').textContent()).toMatch(/^当前没有下载/);
-  expect(await popup.locator('#add-link input').getAttribute('placeholder')).toBe('粘贴要下载的链接');
+  expect(await popup.locator('#add-link input[name=url]').getAttribute('placeholder')).toBe(
+    '粘贴要下载的链接',
+  );
   const background = await popup.evaluate(() => getComputedStyle(document.body).backgroundColor);
   expect(luminance(background)).toBeLessThan(0.05);
   expect(luminance(await popup.locator('h1').evaluate((h) => getComputedStyle(h).color))).toBeGreaterThan(
@@ -155,9 +158,63 @@ it('speaks Chinese in the dark, with the badge and the segment map of a running 
   await job.locator('.hash summary').click();
   await expect.poll(async () => job.locator('.sha256').textContent()).toBe(await expected);
   await popup.screenshot({ path: resolve(ARTIFACTS, 'popup-zh-dark-completed.png') });
+
+  // The hash the user expects, typed into the finished job's field: the saved file is judged again at once.
+  const hashField = job.locator('.hash input[name=sha256]');
+  expect(await hashField.getAttribute('aria-label')).toBe(`${NAME} 的预期 SHA-256`);
+  const integrity = job.locator('.hash .integrity');
+  await hashField.fill('0'.repeat(64));
+  await hashField.press('Enter');
+  await expect.poll(async () => (await listJobs(browser))[0]?.expectedSha256).toBe('0'.repeat(64));
+  await expect.poll(() => integrity.getAttribute('data-result')).toBe('mismatch');
+  expect(await integrity.textContent()).toContain(`但你提供的 SHA-256为 ${'0'.repeat(64)}`);
+  await hashField.fill((await expected).toUpperCase());
+  await job.locator('.hash button.check').click();
+  await expect.poll(async () => (await listJobs(browser))[0]?.expectedSha256).toBe(await expected);
+  await expect.poll(() => integrity.getAttribute('data-result')).toBe('verified');
+  expect(await integrity.textContent()).toContain('与你提供的 SHA-256一致');
   const clear = popup.locator('#clear-finished');
   expect(await clear.textContent()).toBe('清除已完成');
   await clear.click();
   await job.waitFor({ state: 'detached' });
   expect(await clear.isHidden()).toBe(true);
+});
+
+it("takes a pasted link with the SHA-256 the user expects, in Chinese, and holds the job's file to it", async () => {
+  const source = patternSource(2 * MIB, 34);
+  pasted = await correctServer(source, { path: '/pasted-with-hash.bin' });
+  const popup = await browser.context.newPage();
+  await popup.goto(`${EXTENSION_ORIGIN}/src/popup/popup.html`);
+  const link = popup.locator('#add-link input[name=url]');
+  const hash = popup.locator('#add-link input[name=sha256]');
+  expect(await hash.getAttribute('placeholder')).toBe('预期的 SHA-256（可选）');
+  expect(await hash.getAttribute('aria-label')).toBe('链接文件的预期 SHA-256（可选）');
+
+  // Not a SHA-256: refused in the popup, nothing fetched.
+  await link.fill(pasted.url);
+  await hash.fill('abc');
+  await hash.press('Enter');
+  const error = popup.locator('#add-link .error');
+  await expect.poll(() => error.textContent()).toBe('SHA-256 应为 64 位十六进制数字。');
+  expect(pasted.requests).toEqual([]);
+
+  // From the keyboard: Tab from the link to the hash, Enter; the job expects it from the start.
+  const sha256 = await sha256Of(source);
+  await link.focus();
+  await popup.keyboard.press('Tab');
+  expect(await hash.evaluate((h) => h === document.activeElement)).toBe(true);
+  await hash.fill(sha256.toUpperCase());
+  await popup.keyboard.press('Enter');
+  await expect
+    .poll(async () => (await listJobs(browser)).find((j) => j.url === pasted?.url)?.expectedSha256)
+    .toBe(sha256);
+  // The fields empty once the worker has answered (the job is stored before it answers).
+  await expect.poll(() => link.inputValue()).toBe('');
+  expect(await hash.inputValue()).toBe('');
+  expect(await error.isHidden()).toBe(true);
+  await waitForFile(browser.downloadDir, 'pasted-with-hash.bin', source.size);
+  await expect
+    .poll(async () => (await listJobs(browser)).find((j) => j.url === pasted?.url)?.integrity)
+    .toBe('verified');
+  await popup.close();
 });

@@ -33,6 +33,8 @@ export interface AddUriOptions {
   referer?: string;
   'user-agent'?: string;
   header?: string[];
+  /** `sha-256=HEX`: aria2 checks the finished file against it. */
+  checksum?: string;
 }
 
 export interface ClientOptions {

@@ -12,6 +12,8 @@ export interface Aria2Link {
   filename: string;
   /** The page it came from: sent as Referer. */
   referrer: string | null;
+  /** The SHA-256 the user expects (lowercase hex): aria2 checks the file against it. */
+  sha256?: string | null;
 }
 
 export interface SendDeps {
@@ -30,6 +32,7 @@ export function addUriOptions(link: Aria2Link, cookie: string | null, userAgent:
   const options: AddUriOptions = { out: link.filename, 'user-agent': userAgent };
   if (link.referrer) options.referer = link.referrer;
   if (cookie) options.header = [`Cookie: ${cookie}`];
+  if (link.sha256) options.checksum = `sha-256=${link.sha256}`;
   return options;
 }
 
