@@ -78,8 +78,12 @@ export async function downloadOne(
     out.say(`saved ${sink.finalPath} (${formatBytes(size, 'fixed')} in ${seconds.toFixed(1)} s)`);
     if (sink.verdict) out.say(describeVerdict(sink.verdict));
     if (command.verbose) {
-      const { streamed, readBack } = sink.hashedBytes;
-      out.say(`hashed ${streamed} bytes as written, ${readBack} read back from the file`);
+      const { streamed, readBack, lastWrite } = sink.hashedBytes;
+      const tail = lastWrite
+        ? `; ${lastWrite.hashedAfter.streamed + lastWrite.hashedAfter.readBack} after the last write ` +
+          `(${lastWrite.hashedAfter.readBack} of them read back), which joined ${lastWrite.joined} bytes to the prefix`
+        : '';
+      out.say(`hashed ${streamed} bytes as written, ${readBack} read back from the file${tail}`);
     }
     out.say(describeAdaptations(result.requests, result.adaptations));
     return 0;

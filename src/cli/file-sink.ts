@@ -1,19 +1,13 @@
-import { type FileHandle, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, extname, join } from 'node:path';
+import { type FileHandle, open, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { type ExpectedHashes, judge, type Sha256, type Verdict } from '../engine/integrity';
 import { addRange } from '../engine/ranges';
 import type { ByteRange, PieceSink, RemoteFile, SavedState } from '../engine/types';
-import { PrefixHasher } from './prefix-hasher';
+import { claimUnusedPath, exists, RECORD_VERSION, type ResumeRecord, readRecord } from './part-files';
+import { type HashedBytes, PrefixHasher, prefixEnd } from './prefix-hasher';
 
-const RECORD_VERSION = 1;
 /** How often the resume record is rewritten while bytes arrive. */
 const SAVE_INTERVAL_MS = 1000;
-
-interface ResumeRecord extends SavedState {
-  version: number;
-  /** The final path the file gets once complete. */
-  path: string;
-}
 
 export interface FileSinkOptions {
   url: string;
@@ -40,6 +34,8 @@ export class FileSink implements PieceSink {
   private lastSaveMs = 0;
   private saving: Promise<void> = Promise.resolve();
   private readonly hasher: PrefixHasher | null;
+  /** Bytes the write that completed the file joined to its contiguous prefix; null before that write. */
+  private joinedByLastWrite: number | null = null;
   /** The file's SHA-256 and what it was held to, once `finish` has hashed it. */
   verdict: Verdict | null = null;
 
@@ -48,9 +44,19 @@ export class FileSink implements PieceSink {
     this.hasher = create ? new PrefixHasher(create, (offset, length) => this.readAt(offset, length)) : null;
   }
 
-  /** How many bytes were hashed as they were written / read back from the file. */
-  get hashedBytes(): { streamed: number; readBack: number } {
-    return { streamed: this.hasher?.streamedBytes ?? 0, readBack: this.hasher?.readBackBytes ?? 0 };
+  /**
+   * How many bytes were hashed as they were written / read back from the file, and of the write that completed
+   * the file: the bytes it joined to the prefix, and what was hashed after it (in the order of the writes). The
+   * bytes contiguous before that write were hashed before it, so the two are equal.
+   */
+  get hashedBytes(): HashedBytes & { lastWrite: { joined: number; hashedAfter: HashedBytes } | null } {
+    const hashed = this.hasher?.hashed ?? { streamed: 0, readBack: 0 };
+    const after = this.hasher?.hashedSinceMark ?? null;
+    const joined = this.joinedByLastWrite;
+    return {
+      ...hashed,
+      lastWrite: joined === null || after === null ? null : { joined, hashedAfter: after },
+    };
   }
 
   /** Where the file is (or will be) once complete; null before the server was asked. */
@@ -85,8 +91,9 @@ export class FileSink implements PieceSink {
       this.file ??= await open(partPath, 'r+');
     }
     this.hasher?.reset();
+    this.joinedByLastWrite = null;
     // A resumed run hashes the prefix it finds on disk once, in the background.
-    if (done.length > 0) this.hasher?.follow(() => this.done);
+    if (done.length > 0) this.hasher?.follow(this.done);
     await this.save();
   }
 
@@ -95,8 +102,14 @@ export class FileSink implements PieceSink {
     let length = 0;
     for (const chunk of chunks) length += chunk.byteLength;
     await this.file.writev(chunks as Uint8Array[], offset);
-    this.done = addRange(this.done, { start: offset, end: offset + length - 1 });
-    this.hasher?.written(offset, chunks, () => this.done);
+    const before = this.done;
+    this.done = addRange(before, { start: offset, end: offset + length - 1 });
+    const size = this.remote?.size ?? null;
+    if (this.hasher && size !== null && this.joinedByLastWrite === null && prefixEnd(this.done, 0) >= size) {
+      this.joinedByLastWrite = size - prefixEnd(before, 0);
+      this.hasher.mark();
+    }
+    this.hasher?.written(offset, chunks, this.done);
     const now = Date.now();
     if (now - this.lastSaveMs >= SAVE_INTERVAL_MS) {
       this.lastSaveMs = now;
@@ -108,6 +121,7 @@ export class FileSink implements PieceSink {
   async reset(): Promise<void> {
     this.done = [];
     this.hasher?.reset();
+    this.joinedByLastWrite = null;
     await this.file?.truncate(0);
   }
 
@@ -190,47 +204,5 @@ export class FileSink implements PieceSink {
       if (record && record.remote.url === this.o.url && (await exists(`${record.path}.part`))) return record;
     }
     return null;
-  }
-}
-
-async function readRecord(path: string): Promise<ResumeRecord | null> {
-  try {
-    const value = JSON.parse(await readFile(path, 'utf8')) as ResumeRecord;
-    const valid =
-      value.version === RECORD_VERSION &&
-      typeof value.path === 'string' &&
-      typeof value.remote?.url === 'string' &&
-      Array.isArray(value.done) &&
-      value.done.every(
-        (r) => Number.isSafeInteger(r.start) && Number.isSafeInteger(r.end) && r.start <= r.end,
-      );
-    return valid ? value : null;
-  } catch {
-    return null;
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
-}
-
-/**
- * `name.ext`, else `name (1).ext`, ... as browsers do, so a finished download is never overwritten; its `.part`
- * created here, exclusively.
- */
-async function claimUnusedPath(path: string): Promise<{ path: string; file: FileHandle }> {
-  const ext = extname(path);
-  const stem = basename(path, ext);
-  for (let n = 0; ; n++) {
-    const candidate = n === 0 ? path : join(dirname(path), `${stem} (${n})${ext}`);
-    if (await exists(candidate)) continue;
-    try {
-      return { path: candidate, file: await open(`${candidate}.part`, 'wx+') };
-    } catch (error) {
-      if ((error as { code?: unknown }).code !== 'EEXIST') throw error;
-    }
   }
 }

@@ -83,11 +83,31 @@ describe('accel --checksum and the server digest headers', () => {
       dir,
     ).done;
     expect(run.code).toBe(0);
-    const hashed = /hashed (\d+) bytes as written, (\d+) read back/.exec(run.stderr);
-    expect(hashed, run.stderr).not.toBeNull();
-    const [streamed, readBack] = [Number(hashed?.[1]), Number(hashed?.[2])];
-    expect(streamed + readBack).toBe(big.size);
-    expect(streamed).toBeGreaterThan(0);
+    const hashed = hashedBytes(run.stderr);
+    expect(hashed.streamed + hashed.readBack).toBe(big.size);
+    expect(hashed.streamed).toBeGreaterThan(0);
+    // What the prefix reached before the last write was hashed before it: after the last byte, only the bytes
+    // that write made contiguous are left, not every byte read back.
+    expect(hashed.after.streamed + hashed.after.readBack).toBe(hashed.joined);
+    expect(hashed.after.readBack).toBeLessThanOrEqual(hashed.readBack);
+    expect(hashed.joined).toBeLessThan(big.size);
+  });
+
+  it('reads nothing back from a single in-order stream (-n 1)', async () => {
+    const big = patternSource(8 * MIB + 3, 63);
+    server = await throttledServer(big, { bytesPerSecond: 16 * MIB });
+    const sha = await sha256Of(big);
+    const run = await accel(
+      [server.url, '-n', '1', '-o', 'one.bin', '--checksum', `sha256=${sha}`, '--verbose'],
+      dir,
+    ).done;
+    expect(run.code).toBe(0);
+    const hashed = hashedBytes(run.stderr);
+    expect(hashed).toMatchObject({ streamed: big.size, readBack: 0, after: { readBack: 0 } });
+    // The last write joined its own bytes only (one batch of at most the sink's 1 MiB, plus a chunk).
+    expect(hashed.after.streamed).toBe(hashed.joined);
+    expect(hashed.joined).toBeGreaterThan(0);
+    expect(hashed.joined).toBeLessThanOrEqual(2 * MIB);
   });
 
   it('refuses a --checksum of another algorithm or length before any request', async () => {
@@ -100,3 +120,16 @@ describe('accel --checksum and the server digest headers', () => {
     expect(server.requests).toHaveLength(0);
   });
 });
+
+/** What `accel -v` says of the hash: bytes hashed as written / read back, and of the write that completed the file. */
+function hashedBytes(stderr: string) {
+  const m =
+    /hashed (\d+) bytes as written, (\d+) read back from the file; (\d+) after the last write \((\d+) of them read back\), which joined (\d+) bytes to the prefix/.exec(
+      stderr,
+    );
+  expect(m, stderr).not.toBeNull();
+  const [streamed = 0, readBack = 0, after = 0, afterReadBack = 0, joined = 0] = (m ?? [])
+    .slice(1)
+    .map(Number);
+  return { streamed, readBack, joined, after: { streamed: after - afterReadBack, readBack: afterReadBack } };
+}
