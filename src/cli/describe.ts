@@ -17,14 +17,27 @@ export function describeAdaptations(requests: number, a: Adaptations): string {
   return parts.join(', ');
 }
 
-/** What to do about a failure, by its code (errors are matched by code everywhere); null: nothing to add. */
-export function failureHint(code: unknown): string | null {
+/** Certificate codes that say the certificate is outside its validity dates (OpenSSL's, as Node reports them). */
+const OUT_OF_DATE = /^(CERT_HAS_EXPIRED|CERT_NOT_YET_VALID)\b/;
+
+/**
+ * What to do about a failure, by its code (errors are matched by code everywhere) and what it states (`detail`);
+ * null: nothing to add.
+ */
+export function failureHint(error: unknown): string | null {
+  const { code, detail } = (error ?? {}) as { code?: unknown; detail?: { kind?: unknown; reason?: unknown } };
   switch (code) {
     case 'CHECKSUM_MISMATCH':
       return 'the downloaded file was deleted; nothing of it is kept';
     case 'LINK_EXPIRED':
       return 'what was downloaded is kept; run the same command again to resume';
     case 'TLS_CERTIFICATE':
+      if (detail?.kind === 'tls' && typeof detail.reason === 'string' && OUT_OF_DATE.test(detail.reason)) {
+        return (
+          "not retried: the server's certificate is out of date (or this machine's clock is wrong). Trusting " +
+          'its certificate authority (NODE_EXTRA_CA_CERTS) will not help: the server needs a current certificate'
+        );
+      }
       return (
         'not retried: the certificate will not change. If you trust the server, give Node its CA certificate: ' +
         'NODE_EXTRA_CA_CERTS=/path/to/ca.pem accel ...'

@@ -95,8 +95,8 @@ export async function downloadOne(
       return 130;
     }
     out.fail(describe(error));
-    // Matched by code, as errors are everywhere.
-    const hint = failureHint((error as { code?: unknown }).code);
+    // Matched by code, as errors are everywhere (a certificate's also by what the TLS library said).
+    const hint = failureHint(error);
     if (hint !== null) out.fail(hint);
     return 1;
   }

@@ -94,7 +94,7 @@ async function runProbe(url: string, json: boolean, request: RequestOptions, jar
     return 0;
   } catch (error) {
     process.stderr.write(`accel: ${describe(error)}\n`);
-    const hint = failureHint((error as { code?: unknown }).code);
+    const hint = failureHint(error);
     if (hint !== null) process.stderr.write(`accel: ${hint}\n`);
     return 1;
   }

@@ -30,7 +30,10 @@ describe('accel and a TLS certificate Node does not trust', () => {
     const run = await accel([server.url, '-o', 'f.bin'], dir).done;
     expect(run.code).toBe(1);
     expect(run.stderr).toContain("the server's TLS certificate is not trusted (DEPTH_ZERO_SELF_SIGNED_CERT");
-    expect(run.stderr).toContain('NODE_EXTRA_CA_CERTS');
+    expect(run.stderr).toContain(
+      'If you trust the server, give Node its CA certificate: NODE_EXTRA_CA_CERTS=/path/to/ca.pem accel ...',
+    );
+    expect(run.stderr).not.toContain('out of date');
     expect(run.stderr).not.toContain('retrying');
     expect(server.connections).toBe(1);
     expect(await readdir(dir)).toEqual([]);
@@ -40,7 +43,7 @@ describe('accel and a TLS certificate Node does not trust', () => {
     expect(await fileSha256(join(dir, 'f.bin'))).toBe(createHash('sha256').update(body).digest('hex'));
   });
 
-  it('fails at once on an expired certificate, even one trusted', async () => {
+  it('fails at once on an expired certificate, even one trusted, and says a trusted CA will not help', async () => {
     const files = makeCertificate(certDir, { expired: true });
     server = await startTlsServer(files, body);
     const run = await accel([server.url, '-o', 'f.bin', '--max-tries', '4'], dir, {
@@ -48,6 +51,11 @@ describe('accel and a TLS certificate Node does not trust', () => {
     }).done;
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('(CERT_HAS_EXPIRED');
+    expect(run.stderr).toContain(
+      "the server's certificate is out of date (or this machine's clock is wrong). Trusting its certificate " +
+        'authority (NODE_EXTRA_CA_CERTS) will not help',
+    );
+    expect(run.stderr).not.toContain('give Node its CA certificate');
     expect(run.stderr).not.toContain('retrying');
     expect(server.connections).toBe(1);
     expect(server.requests).toBe(0);
