@@ -169,8 +169,28 @@ export class PieceTransport implements Transport {
       inOrder: this.inOrder,
       ramping: s.ramp.ramping,
       limitBytesPerSecond: s.limitRate(),
-      remainingBytes: s.scheduler.remainingBytes(),
+      remainingBytes: this.remainingBytes(),
       connections: s.connections.size,
     });
+  }
+
+  /**
+   * Bytes left to receive. The scheduler counts a piece in flight whole until it is read (its bytes arrive
+   * unseen); near the end that would size the last pieces for work mostly done, and they would land together,
+   * large, well after the pieces before them. So a piece in flight counts what its connection's rate says is
+   * still to come since its first byte.
+   */
+  private remainingBytes(): number {
+    const { s } = this;
+    const now = s.now();
+    let bytes = s.scheduler.remainingBytes();
+    for (const c of s.connections.values()) {
+      const claim = c.claim;
+      if (!claim || c.state !== 'receiving' || claim.reservedEnd < claim.pos) continue;
+      const rate = c.pieceRate || c.rate(now);
+      const received = (rate * Math.max(0, now - c.lastDataMs)) / 1000;
+      bytes -= Math.min(claim.reservedEnd - claim.pos + 1, received);
+    }
+    return Math.max(0, Math.round(bytes));
   }
 }
