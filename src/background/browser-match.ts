@@ -174,22 +174,34 @@ export async function readRate(
   let afterBurst = 0;
   let slowWithBurst = false;
   let ended = started;
+  let firstAt: number | null = null;
+  let slowReads = 0;
   try {
     for (;;) {
+      const asked = now();
       const { done, value } = await reader.read();
       ended = now();
       if (done) break;
       total += value.byteLength;
-      const elapsed = ended - started;
-      // A burst only makes a connection look faster: slow with it counted is slow for certain.
-      if (elapsed >= settleMs && total / (elapsed / 1000) < slowBelow) {
-        slowWithBurst = true;
+      firstAt ??= ended;
+      const timed = ended - started - burstMs;
+      if (timed > 0) afterBurst += value.byteLength;
+      // Judged early only on two reads in a row that waited for the network: a read answered at once drains
+      // bytes already buffered (the worker was busy and read late), and all of them count before the rate.
+      if (ended - asked < 1) {
+        slowReads = 0;
+        continue;
+      }
+      // A burst only makes a connection look faster: slow with it counted is slow for certain. Timed from the
+      // first bytes, not the headers, so a body that starts late is not taken for a slow one.
+      const sinceFirst = ended - firstAt;
+      const slowOverall = sinceFirst >= settleMs && total / (sinceFirst / 1000) < slowBelow;
+      const slowAfterBurst = timed >= settleMs && afterBurst / (timed / 1000) < slowBelow;
+      slowReads = slowOverall || slowAfterBurst ? slowReads + 1 : 0;
+      if (slowReads >= 2) {
+        slowWithBurst = slowOverall;
         break;
       }
-      const timed = elapsed - burstMs;
-      if (timed <= 0) continue;
-      afterBurst += value.byteLength;
-      if (timed >= settleMs && afterBurst / (timed / 1000) < slowBelow) break;
     }
   } catch {
     // A body that fails while timed: what came so far is what it showed.
@@ -198,7 +210,8 @@ export async function readRate(
     void reader.cancel().catch(() => {});
   }
   const elapsed = ended - started;
-  if (elapsed <= burstMs || slowWithBurst) return total / (Math.max(elapsed, 1) / 1000);
+  if (slowWithBurst) return total / (Math.max(ended - (firstAt ?? started), 1) / 1000);
+  if (elapsed <= burstMs) return total / (Math.max(elapsed, 1) / 1000);
   return afterBurst / ((elapsed - burstMs) / 1000);
 }
 

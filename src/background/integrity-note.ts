@@ -19,12 +19,14 @@ export function integrityNote(verdict: Verdict, expected: ExpectedHashes): strin
 /**
  * A saved file judged again when the user sets or clears the hash they expect (`user`, null: none) after the
  * save: the same judgement as the save's (the user's hash and the server's digest, each when given), so
- * clearing it leaves the server's digest alone, or nothing. Only a completed job's file is judged again: any
- * other job is hashed when it is saved (a failed one's bytes are gone), so its record is returned as it is.
+ * clearing it leaves the server's digest alone, or nothing. Only a job whose whole file is hashed (completed,
+ * or completing: hashed, the browser still writing it) is judged again: any other job is hashed when it is
+ * saved (a failed one's bytes are gone), so its record is returned as it is.
  */
 export function recheck(job: JobRecord, user: string | null): IntegrityRecord | null | undefined {
   const current = job.integrity;
-  if (!current || job.state.status !== 'completed') return current;
+  const hashed = job.state.status === 'completed' || job.state.status === 'completing';
+  if (!current || !hashed) return current;
   const expected: ExpectedHashes = { user, server: job.remote?.digest ?? null };
   const verdict = judge(current.sha256, expected);
   return { sha256: current.sha256, result: verdict.result, note: integrityNote(verdict, expected) };

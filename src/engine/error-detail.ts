@@ -8,6 +8,8 @@ export type ErrorDetail =
   | { kind: 'http-status'; url: string; status: number }
   | { kind: 'tls'; url: string; reason: string }
   | { kind: 'network'; url: string; cause: string }
+  /** No byte came for `seconds` on an open response (the watchdog closed it). */
+  | { kind: 'stalled'; url: string; seconds: number }
   | { kind: 'truncated'; url: string; expected: number; received: number }
   | { kind: 'bad-range'; url: string; reason: RangeReason }
   | { kind: 'changed'; url: string; reason: ChangeReason }
@@ -64,6 +66,8 @@ export function englishText(d: ErrorDetail): string {
       return `GET ${d.url}: the server's TLS certificate is not trusted (${d.reason})`;
     case 'network':
       return `GET ${d.url} failed: ${d.cause}`;
+    case 'stalled':
+      return `GET ${d.url} failed: no data for ${d.seconds} s`;
     case 'truncated':
       return `GET ${d.url} ended after ${d.received} of ${d.expected} bytes`;
     case 'bad-range':

@@ -83,8 +83,9 @@ export class TlsCertificateError extends DownloadError {
 /** The request failed before or while the body streamed (reset, refused, DNS). */
 export class NetworkError extends DownloadError {
   override name = 'NetworkError';
-  constructor(url: string, cause: unknown) {
-    super('NETWORK', 'request', { kind: 'network', url, cause: describe(cause) }, { cause });
+  /** `detail`: what the failure was when the engine itself saw it (a stall), else the platform's `cause`. */
+  constructor(url: string, cause: unknown, detail?: ErrorDetail) {
+    super('NETWORK', 'request', detail ?? { kind: 'network', url, cause: describe(cause) }, { cause });
   }
 }
 

@@ -25,6 +25,8 @@ export function detailText(d: ErrorDetail): string {
       return t('detail_tls', d.url, d.reason);
     case 'network':
       return t('detail_network', d.url, d.cause);
+    case 'stalled':
+      return t('detail_stalled', d.url, d.seconds);
     case 'truncated':
       return t('detail_truncated', d.url, d.received, d.expected);
     case 'bad-range':

@@ -110,6 +110,8 @@ export function readPieces(
         try {
           await next(controller);
         } catch (error) {
+          // Cancelled by its reader (the browser) while a slice was read: not an error of the stream's own.
+          if (cancelled.signal.aborted) return;
           onError?.(error);
           throw error;
         }

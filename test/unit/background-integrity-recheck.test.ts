@@ -101,14 +101,20 @@ describe('a saved file judged again when the user gives or clears the hash they 
     });
   });
 
+  it('judges a completing job too: its file is hashed, the browser still writing it', async () => {
+    const unchecked: IntegrityRecord = { sha256: SHA, result: 'unchecked', note: null };
+    await saved(unchecked, { state: { status: 'completing', downloadId: 7 } });
+    expect(await expectHash(OTHER)).toMatchObject({ sha256: SHA, result: 'mismatch' });
+    expect(await expectHash(SHA)).toMatchObject({ sha256: SHA, result: 'verified' });
+  });
+
   it.each<JobState>([
     { status: 'running' },
-    { status: 'completing', downloadId: 7 },
     {
       status: 'failed',
       error: { name: 'ChecksumMismatchError', code: 'CHECKSUM_MISMATCH', message: 'checksum mismatch' },
     },
-  ])('leaves the integrity of a job that is not completed as it is: %j', async (state) => {
+  ])('leaves the integrity of a job whose file is not hashed whole as it is: %j', async (state) => {
     const mismatch: IntegrityRecord = { sha256: SHA, result: 'mismatch', note: 'as the save found it' };
     await saved(mismatch, { state });
     expect(await expectHash(SHA)).toEqual(mismatch);

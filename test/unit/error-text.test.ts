@@ -47,6 +47,7 @@ const errors: [string, DownloadError][] = [
     new TlsCertificateError(URL_A, 'CERT_HAS_EXPIRED', new Error('certificate has expired')),
   ],
   ['network', new NetworkError(URL_A, new TypeError('Failed to fetch'))],
+  ['stalled', new NetworkError(URL_A, 'no data for 30 s', { kind: 'stalled', url: URL_A, seconds: 30 })],
   ['truncated body', new TruncatedBodyError(URL_A, 1000, 400)],
   ['unusable Content-Range', new ContentRangeError(URL_A, { kind: 'unusable', header: 'bytes */10' })],
   ['probe Content-Range', new ContentRangeError(URL_A, { kind: 'probe', header: null })],

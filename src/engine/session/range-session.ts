@@ -101,9 +101,13 @@ export class RangeSession {
 
   /** Aborts requests that have received nothing for `idleMs`; their connections retry. */
   abortIdle(nowMs: number, idleMs: number): void {
+    const url = this.s.segmentUrl;
+    const seconds = Math.round(idleMs / 1000);
     for (const c of this.s.connections.values()) {
       if (c.controller && nowMs - c.lastDataMs > idleMs + c.allowanceMs) {
-        c.controller.abort(new NetworkError(this.s.segmentUrl, `no data for ${Math.round(idleMs / 1000)} s`));
+        c.controller.abort(
+          new NetworkError(url, `no data for ${seconds} s`, { kind: 'stalled', url, seconds }),
+        );
       }
     }
   }
