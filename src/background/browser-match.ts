@@ -175,6 +175,7 @@ export async function readRate(
   let slowWithBurst = false;
   let ended = started;
   let firstAt: number | null = null;
+  let firstBytes = 0;
   let slowReads = 0;
   try {
     for (;;) {
@@ -183,7 +184,10 @@ export async function readRate(
       ended = now();
       if (done) break;
       total += value.byteLength;
-      firstAt ??= ended;
+      if (firstAt === null) {
+        firstAt = ended;
+        firstBytes = value.byteLength;
+      }
       const timed = ended - started - burstMs;
       if (timed > 0) afterBurst += value.byteLength;
       // Judged early only on two reads in a row that waited for the network: a read answered at once drains
@@ -210,7 +214,9 @@ export async function readRate(
     void reader.cancel().catch(() => {});
   }
   const elapsed = ended - started;
-  if (slowWithBurst) return total / (Math.max(ended - (firstAt ?? started), 1) / 1000);
+  // Judged slow early: the rate since the first bytes, which came at once and do not count (the judgement
+  // counted them, which only made the connection look faster).
+  if (slowWithBurst) return (total - firstBytes) / (Math.max(ended - (firstAt ?? started), 1) / 1000);
   if (elapsed <= burstMs) return total / (Math.max(elapsed, 1) / 1000);
   return afterBurst / ((elapsed - burstMs) / 1000);
 }

@@ -50,7 +50,8 @@ it('resumes a download without validators after a worker stop, warns that identi
   const popup = await openPopup(browser); // its Port wakes the worker, which resumes the job
   const job = popup.locator('.job', { hasText: 'unverified.bin' });
   const unverified = /Could not verify the file’s identity.*only the size was re-checked/;
-  expect(await job.locator('.warning').textContent()).toMatch(unverified);
+  // The warning comes with the resume's probe, after the popup's first snapshot.
+  await expect.poll(() => job.locator('.warning').textContent(), { timeout: 10_000 }).toMatch(unverified);
 
   await waitForFile(browser.downloadDir, 'unverified.bin', source.size, { timeoutMs: 60_000 });
   expect(await sha256File(`${browser.downloadDir}/unverified.bin`)).toBe(await expected);
