@@ -190,12 +190,10 @@ export async function readRate(
       }
       const timed = ended - started - burstMs;
       if (timed > 0) afterBurst += value.byteLength;
-      // Judged early only on two reads in a row that waited for the network: a read answered at once drains
-      // bytes already buffered (the worker was busy and read late), and all of them count before the rate.
-      if (ended - asked < 1) {
-        slowReads = 0;
-        continue;
-      }
+      // Judged early only on reads that waited for the network, and slow on two of them with no fast one
+      // between: a read answered at once drains bytes already buffered (the worker was busy and read late),
+      // and all of them count before the next judgement.
+      if (ended - asked < 1) continue;
       // A burst only makes a connection look faster: slow with it counted is slow for certain. Timed from the
       // first bytes, not the headers, so a body that starts late is not taken for a slow one.
       const sinceFirst = ended - firstAt;
