@@ -14,7 +14,15 @@ import type { SerializedError } from './job-state';
  * its own message.
  */
 export function errorText(error: SerializedError): string {
-  return error.detail ? detailText(error.detail) : error.message;
+  if (!error.detail) return error.message;
+  try {
+    // Facts of a shape this version does not know (a record from another version, a malformed message) fall
+    // back to the words that came with them.
+    const text: unknown = detailText(error.detail);
+    return typeof text === 'string' && !text.includes('undefined') ? text : error.message;
+  } catch {
+    return error.message;
+  }
 }
 
 export function detailText(d: ErrorDetail): string {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { describeNotice } from '../../src/background/notices';
+import type { ErrorDetail } from '../../src/engine/error-detail';
 import {
   AbortedError,
   ChecksumMismatchError,
@@ -129,5 +130,9 @@ describe('engine errors in the browser’s language', () => {
     expect(errorText({ name: 'HttpStatusError', code: 'HTTP_STATUS', message: 'old words' })).toBe(
       'old words',
     );
+    const unknown = { kind: 'from-a-later-version' } as unknown as ErrorDetail;
+    expect(errorText({ name: 'E', code: null, message: 'its words', detail: unknown })).toBe('its words');
+    const malformed = { kind: 'retries', attempts: 3 } as unknown as ErrorDetail;
+    expect(errorText({ name: 'E', code: null, message: 'its words', detail: malformed })).toBe('its words');
   });
 });
