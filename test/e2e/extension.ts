@@ -112,17 +112,32 @@ export async function waitForPieces(
   { jobId, timeoutMs = 30_000 }: { jobId?: string | null; timeoutMs?: number } = {},
 ): Promise<{ start: number; end: number }[]> {
   let pieces: { start: number; end: number }[] = [];
-  await expect
-    .poll(
-      async () => {
-        pieces = (await readStore(browser)).pieces
-          .filter(([id]) => jobId === undefined || id === jobId)
-          .map(([, start, end]) => ({ start, end }));
-        return pieces.length;
-      },
-      { timeout: timeoutMs },
-    )
-    .toBeGreaterThanOrEqual(atLeast);
+  try {
+    await expect
+      .poll(
+        async () => {
+          pieces = (await readStore(browser)).pieces
+            .filter(([id]) => jobId === undefined || id === jobId)
+            .map(([, start, end]) => ({ start, end }));
+          return pieces.length;
+        },
+        { timeout: timeoutMs },
+      )
+      .toBeGreaterThanOrEqual(atLeast);
+  } catch (error) {
+    // Say what the worker did instead: a job's state and note, or why the download was left to the browser.
+    const snapshot = await listSnapshot(browser).catch((e: unknown) => `no snapshot: ${String(e)}`);
+    const seen =
+      typeof snapshot === 'string'
+        ? snapshot
+        : JSON.stringify({
+            jobs: snapshot.jobs.map((j) => ({ state: j.state, note: j.note, doneBytes: j.doneBytes })),
+            skipped: snapshot.skipped,
+          });
+    throw new Error(`${pieces.length} of ${atLeast} pieces stored; the worker shows ${seen}`, {
+      cause: error,
+    });
+  }
   return pieces;
 }
 
