@@ -19,6 +19,8 @@ export function describeAdaptations(requests: number, a: Adaptations): string {
 
 /** Certificate codes that say the certificate is outside its validity dates (OpenSSL's, as Node reports them). */
 const OUT_OF_DATE = /^(CERT_HAS_EXPIRED|CERT_NOT_YET_VALID)\b/;
+/** Codes that say the certificate is for other host names than the URL's (Node's, and OpenSSL's). */
+const WRONG_HOST = /^(ERR_TLS_CERT_ALTNAME_INVALID|HOSTNAME_MISMATCH)\b/;
 
 /**
  * What to do about a failure, by its code (errors are matched by code everywhere) and what it states (`detail`);
@@ -31,17 +33,25 @@ export function failureHint(error: unknown): string | null {
       return 'the downloaded file was deleted; nothing of it is kept';
     case 'LINK_EXPIRED':
       return 'what was downloaded is kept; run the same command again to resume';
-    case 'TLS_CERTIFICATE':
-      if (detail?.kind === 'tls' && typeof detail.reason === 'string' && OUT_OF_DATE.test(detail.reason)) {
+    case 'TLS_CERTIFICATE': {
+      const reason = detail?.kind === 'tls' && typeof detail.reason === 'string' ? detail.reason : '';
+      if (OUT_OF_DATE.test(reason)) {
         return (
           "not retried: the server's certificate is out of date (or this machine's clock is wrong). Trusting " +
           'its certificate authority (NODE_EXTRA_CA_CERTS) will not help: the server needs a current certificate'
+        );
+      }
+      if (WRONG_HOST.test(reason)) {
+        return (
+          "not retried: the server's certificate is for another host name than the URL's. Trusting its " +
+          'certificate authority (NODE_EXTRA_CA_CERTS) will not help: use a URL with a host name it names'
         );
       }
       return (
         'not retried: the certificate will not change. If you trust the server, give Node its CA certificate: ' +
         'NODE_EXTRA_CA_CERTS=/path/to/ca.pem accel ...'
       );
+    }
     default:
       return null;
   }

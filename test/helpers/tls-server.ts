@@ -8,7 +8,11 @@ import { join } from 'node:path';
  * A self-signed certificate for 127.0.0.1 made with Debian's openssl, valid now or long expired, and an HTTPS
  * server on loopback that serves one file (200, no ranges) and counts the TCP connections it accepts.
  */
-export function makeCertificate(dir: string, { expired = false } = {}): { cert: string; key: string } {
+/** `altName`: the host the certificate is for (another one than 127.0.0.1 makes it one for the wrong host). */
+export function makeCertificate(
+  dir: string,
+  { expired = false, altName = 'IP:127.0.0.1' } = {},
+): { cert: string; key: string } {
   const key = join(dir, 'key.pem');
   const cert = join(dir, 'cert.pem');
   const run = (args: string[]) =>
@@ -19,7 +23,7 @@ export function makeCertificate(dir: string, { expired = false } = {}): { cert: 
         '-subj',
         '/CN=127.0.0.1',
         '-addext',
-        'subjectAltName=IP:127.0.0.1',
+        `subjectAltName=${altName}`,
       ]),
     );
     return { cert, key };

@@ -60,4 +60,18 @@ describe('accel and a TLS certificate Node does not trust', () => {
     expect(server.connections).toBe(1);
     expect(server.requests).toBe(0);
   });
+
+  it('fails at once on a certificate for another host, even one trusted, and says a trusted CA will not help', async () => {
+    const files = makeCertificate(certDir, { altName: 'DNS:files.example' });
+    server = await startTlsServer(files, body);
+    const run = await accel([server.url, '-o', 'f.bin', '--max-tries', '4'], dir, {
+      NODE_EXTRA_CA_CERTS: files.cert,
+    }).done;
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('(ERR_TLS_CERT_ALTNAME_INVALID');
+    expect(run.stderr).toContain("the server's certificate is for another host name than the URL's");
+    expect(run.stderr).not.toContain('give Node its CA certificate');
+    expect(run.stderr).not.toContain('retrying');
+    expect(server.requests).toBe(0);
+  });
 });

@@ -21,6 +21,19 @@ describe('the CLI hint for a refused TLS certificate', () => {
   );
 
   it.each([
+    "ERR_TLS_CERT_ALTNAME_INVALID: Hostname/IP does not match certificate's altnames",
+    'HOSTNAME_MISMATCH',
+  ])(
+    'says a certificate for another host name is that, and that trusting its CA will not help (%s)',
+    (reason) => {
+      const hint = failureHint(new TlsCertificateError('https://x.test/f', reason, null));
+      expect(hint).toContain("the server's certificate is for another host name than the URL's");
+      expect(hint).toContain('(NODE_EXTRA_CA_CERTS) will not help');
+      expect(hint).not.toContain(TRUST_CA);
+    },
+  );
+
+  it.each([
     'DEPTH_ZERO_SELF_SIGNED_CERT: self-signed certificate',
     'SELF_SIGNED_CERT_IN_CHAIN: self-signed certificate in certificate chain',
     'UNABLE_TO_GET_ISSUER_CERT_LOCALLY: unable to get local issuer certificate',
