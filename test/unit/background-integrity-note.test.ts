@@ -1,14 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { integrityNote } from '../../src/background/file-check';
 import { type ExpectedHashes, judge } from '../../src/engine/integrity';
-import { type Catalog, useCatalog } from '../../src/shared/i18n';
+import { useCatalog } from '../../src/shared/i18n';
+import { localeCatalog } from './locale-catalog';
 
-const catalog = (locale: string) =>
-  JSON.parse(
-    readFileSync(resolve(import.meta.dirname, `../../public/_locales/${locale}/messages.json`), 'utf8'),
-  ) as Catalog;
+const catalog = localeCatalog;
 
 const SHA = 'a'.repeat(64);
 const OTHER = 'b'.repeat(64);

@@ -1,19 +1,15 @@
 import 'fake-indexeddb/auto';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { JobRecords } from '../../src/background/job-records';
-import { type Catalog, useCatalog } from '../../src/shared/i18n';
+import { useCatalog } from '../../src/shared/i18n';
 import type { JobState } from '../../src/shared/job-state';
 import type { IntegrityRecord } from '../../src/shared/job-view';
 import { putJob } from '../../src/store/jobs';
 import { type JobId, newJobId, openStore, type Store } from '../../src/store/schema';
 import { runningJob, testRemote } from '../helpers/stored-jobs';
+import { localeCatalog } from './locale-catalog';
 
-const catalog = (locale: string) =>
-  JSON.parse(
-    readFileSync(resolve(import.meta.dirname, `../../public/_locales/${locale}/messages.json`), 'utf8'),
-  ) as Catalog;
+const catalog = localeCatalog;
 
 const SHA = 'ab'.repeat(32);
 const OTHER = 'cd'.repeat(32);

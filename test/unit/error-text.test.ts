@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { describeNotice } from '../../src/background/notices';
 import type { ErrorDetail } from '../../src/engine/error-detail';
@@ -23,8 +21,9 @@ import {
 } from '../../src/engine/errors';
 import { failureNote } from '../../src/popup/failure';
 import { errorText } from '../../src/shared/error-text';
-import { type Catalog, useCatalog } from '../../src/shared/i18n';
+import { useCatalog } from '../../src/shared/i18n';
 import { serializeError } from '../../src/shared/job-state';
+import { localeCatalog } from './locale-catalog';
 
 /**
  * Engine errors in the user's language: every kind of fact an error carries is worded by the catalog. In
@@ -32,10 +31,7 @@ import { serializeError } from '../../src/shared/job-state';
  * same facts (URL, status, byte counts, hashes) are there, in Chinese sentences.
  */
 
-const catalog = (locale: string) =>
-  JSON.parse(
-    readFileSync(resolve(import.meta.dirname, `../../public/_locales/${locale}/messages.json`), 'utf8'),
-  ) as Catalog;
+const catalog = localeCatalog;
 
 const URL_A = 'https://files.test/big.iso';
 const status403 = new HttpStatusError(403, URL_A);

@@ -1,18 +1,14 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Aria2Client } from '../../src/background/aria2/client';
 import { httpTransport, type WebSocketLike, wsTransport } from '../../src/background/aria2/transports';
 import { describeSize } from '../../src/shared/format-bytes';
-import { type Catalog, useCatalog } from '../../src/shared/i18n';
+import { useCatalog } from '../../src/shared/i18n';
 import { DEFAULT_SETTINGS, validateSettings } from '../../src/shared/settings';
+import { localeCatalog } from './locale-catalog';
 
 /** Words the worker and the options page build themselves (aria2's reasons, sizes, settings) follow the catalog. */
 
-const catalog = (locale: string) =>
-  JSON.parse(
-    readFileSync(resolve(import.meta.dirname, `../../public/_locales/${locale}/messages.json`), 'utf8'),
-  ) as Catalog;
+const catalog = localeCatalog;
 const en = catalog('en');
 const zh = catalog('zh_CN');
 const CJK = /[\u4e00-\u9fff]/;

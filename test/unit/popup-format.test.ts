@@ -1,13 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatDuration, formatSpeed, percent } from '../../src/popup/format';
-import { type Catalog, useCatalog } from '../../src/shared/i18n';
+import { useCatalog } from '../../src/shared/i18n';
+import { localeCatalog } from './locale-catalog';
 
-const catalog = (locale: string) =>
-  JSON.parse(
-    readFileSync(resolve(import.meta.dirname, `../../public/_locales/${locale}/messages.json`), 'utf8'),
-  ) as Catalog;
+const catalog = localeCatalog;
 
 describe('popup formatting', () => {
   beforeAll(() => useCatalog(catalog('en')));

@@ -1,15 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GainMeter, median } from '../../src/background/gain-meter';
 import type { ConnectionProgress, Progress } from '../../src/engine/types';
 import { formatGain } from '../../src/popup/gain';
-import { type Catalog, useCatalog } from '../../src/shared/i18n';
+import { useCatalog } from '../../src/shared/i18n';
+import { localeCatalog } from './locale-catalog';
 
-const catalog = (locale: string) =>
-  JSON.parse(
-    readFileSync(resolve(import.meta.dirname, `../../public/_locales/${locale}/messages.json`), 'utf8'),
-  ) as Catalog;
+const catalog = localeCatalog;
 
 function progress(speeds: number[]): Progress {
   const connections = speeds.map(
