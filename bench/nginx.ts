@@ -93,7 +93,10 @@ async function stop(child: ChildProcess, exited: Promise<unknown>): Promise<void
 
 async function countRequests(logPath: string): Promise<ServerCounts> {
   const text = await readFile(logPath, 'utf8').catch(() => '');
-  // log_format bench: $connection $status $request_method "$http_range" $body_bytes_sent
+  // A diagnostic: BENCH_NGINX_LOG=PREFIX keeps each download's log as PREFIX.<ms> (when each request ended, and
+  // how long it took: where a client's time went).
+  if (process.env.BENCH_NGINX_LOG) await writeFile(`${process.env.BENCH_NGINX_LOG}.${Date.now()}`, text);
+  // log_format bench: $connection $status $request_method "$http_range" $body_bytes_sent $msec $request_time
   const gets = text
     .split('\n')
     .map((line) => line.split(' '))

@@ -22,6 +22,11 @@ export interface DownloadCommand {
   inputFile: string | null;
   jobs: number;
   connections: number;
+  /**
+   * Ramp the connections up while each step adds throughput (no -n given); with -n, all of them open at once, as
+   * aria2c -x and axel -n do: the user has said how many the link takes.
+   */
+  ramp: boolean;
   outPath: string | null;
   dir: string | null;
   quiet: boolean;
@@ -93,6 +98,7 @@ export function parseCommand(argv: string[]): Command {
     inputFile,
     jobs: wholeNumber('-j', values.jobs, 1, 1, 16),
     connections: wholeNumber('-n', values.connections, 8, 1, 32),
+    ramp: values.connections === undefined,
     outPath: values.output ?? null,
     dir: values.dir ?? null,
     quiet: values.quiet ?? false,

@@ -14,6 +14,7 @@ export function describeAdaptations(requests: number, a: Adaptations): string {
   const parts = [`${requests} requests`, `up to ${a.peakConnections} connections`];
   if (a.racesWon + a.racesLost > 0) parts.push(`endgame races won ${a.racesWon}, lost ${a.racesLost}`);
   if (a.stragglerRestarts > 0) parts.push(`${a.stragglerRestarts} slow connection(s) restarted`);
+  if (a.freshRequests > 0) parts.push(`${a.freshRequests} fresh requests (the server bursts each response)`);
   return parts.join(', ');
 }
 

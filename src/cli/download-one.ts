@@ -65,6 +65,7 @@ export async function downloadOne(
       clock: systemClock,
       sink,
       maxConnections: command.connections,
+      ramp: command.ramp,
       limits: command.limitRate === null ? [] : [new RateLimiter(systemClock, command.limitRate)],
       signal,
       onProgress,

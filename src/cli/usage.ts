@@ -3,7 +3,8 @@ export const USAGE = `usage: accel <url> [options]
        accel probe <url> [--json] [request options]
 
 Download:
-  -n, --connections N   most parallel connections (1-32, default 8); they ramp up while it helps
+  -n, --connections N   parallel connections, all opened at once (1-32); without -n, up to 8,
+                        added while each step makes the download faster
   -o, --output PATH     where to save (default: the server's filename in the current directory);
                         a relative PATH is taken inside -d DIR
   -d, --dir DIR         the directory to save in (default: the current one)

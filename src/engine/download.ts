@@ -73,6 +73,7 @@ class DownloadRun {
     racesWon: 0,
     racesLost: 0,
     stragglerRestarts: 0,
+    freshRequests: 0,
     peakConnections: 0,
   };
   private readonly pace: ((bytes: number) => Promise<void>) | undefined;

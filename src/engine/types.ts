@@ -283,4 +283,6 @@ export interface Adaptations {
   stragglerRestarts: number;
   /** Most connections the ramp-up reached (or started with, without ramp). */
   peakConnections: number;
+  /** Stream requests for about a second's worth, on a server whose responses start with a burst. */
+  freshRequests: number;
 }

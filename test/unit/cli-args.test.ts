@@ -23,4 +23,13 @@ describe('CLI arguments', () => {
       limitRate: 2 * 1024 ** 2,
     });
   });
+
+  it('opens all of -n at once, and ramps up to 8 without it', () => {
+    expect(parseCommand(['http://x.test/f'])).toMatchObject({ connections: 8, ramp: true });
+    expect(parseCommand(['http://x.test/f', '-n', '6'])).toMatchObject({ connections: 6, ramp: false });
+    expect(parseCommand(['http://x.test/f', '--connections', '8'])).toMatchObject({
+      connections: 8,
+      ramp: false,
+    });
+  });
 });

@@ -56,6 +56,8 @@ export class Connection implements ConnectionView {
   /** Piece mode: the rate of the last piece received, and when that piece's first byte came. */
   pieceRate = 0;
   pieceStartMs = Number.NEGATIVE_INFINITY;
+  /** Stream mode: the rate its last measured response kept after its head (fresh-requests.ts; 0 when none). */
+  steadyBytesPerSecond = 0;
   /** Requests this connection has ended: with `id`, names the request now open. */
   requestsEnded = 0;
   /** The link stopped answering this connection: its next request renews it from the original URL. */

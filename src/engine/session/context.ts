@@ -1,6 +1,7 @@
 import { DownloadError, NetworkError, StorageError } from '../errors';
 import { HostPool } from '../host-pool';
 import { nextStartupSeconds, splitHints } from '../policies/estimates';
+import { FreshRequests } from '../policies/fresh-requests';
 import { RampPolicy } from '../policies/ramp';
 import { refreshRange } from '../refresh';
 import type { RequestContext } from '../request';
@@ -63,6 +64,8 @@ export class SessionContext {
   readonly connections = new Map<number, Connection>();
   readonly ifRange: string | null;
   readonly ramp: RampPolicy;
+  /** Stream mode: whether the server's responses start with a burst worth a fresh request each second. */
+  readonly fresh = new FreshRequests();
   /**
    * Where ranges are fetched from, never following a redirect: the URL the link resolved to, then the one each
    * renewal of the link (refresh.ts) led to.

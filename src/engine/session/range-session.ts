@@ -242,7 +242,10 @@ export class RangeSession {
           more = outcome.more;
         } catch (error) {
           // A restarted straggler starts its new request with no speed record.
-          if (error === RESTART) connection.meter = new SpeedMeter();
+          if (error === RESTART) {
+            connection.meter = new SpeedMeter();
+            connection.steadyBytesPerSecond = 0;
+          }
           if (!(await failed(error))) return;
         } finally {
           opened = null;

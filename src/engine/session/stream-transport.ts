@@ -1,6 +1,7 @@
 import { TruncatedBodyError } from '../errors';
 import { streamRaceRange } from '../policies/endgame';
 import { speedOf } from '../policies/estimates';
+import { HeadMeter } from '../policies/fresh-requests';
 import { pump } from '../pump';
 import { paceAll } from '../rate-limiter';
 import type { Claim } from '../scheduler';
@@ -28,7 +29,7 @@ export class StreamTransport implements Transport {
 
   async fetchClaim(connection: Connection, opened: Opened | null): Promise<FetchOutcome> {
     const claim = connection.claim!;
-    return { progressed: await this.stream(connection, opened, () => claim.end, true), more: false };
+    return this.stream(connection, opened, () => claim.end, { extend: true, renew: true });
   }
 
   raceUnitBytes(_expectedSpeed: number, minSplitBytes: number): number {
@@ -39,15 +40,16 @@ export class StreamTransport implements Transport {
 
   /**
    * Streams the connection's claim up to `lastByte()` (read live: a split may shrink the claim), from `opened`
-   * or a new request; with `extend`, on into pending bytes the response carries past the claim. Returns whether
-   * any byte arrived.
+   * or a new request; with `extend`, on into pending bytes the response carries past the claim. With `renew`, on
+   * a server whose responses start with a burst (fresh-requests.ts), a request asks for about a second's worth and
+   * a longer response is cut there: the claim's rest is `more`, for the connection's next request.
    */
   async stream(
     connection: Connection,
     opened: Opened | null,
     lastByte: () => number,
-    extend = false,
-  ): Promise<boolean> {
+    { extend = false, renew = false }: { extend?: boolean; renew?: boolean } = {},
+  ): Promise<FetchOutcome> {
     const { s } = this;
     const claim = connection.claim!;
     // A response opened earlier (the probe's, a won race's) comes with its request's controller.
@@ -61,14 +63,30 @@ export class StreamTransport implements Transport {
     let responseEnd = Number.POSITIVE_INFINITY;
     // The last byte the claim may grow to, into pending bytes the response carries.
     let carries = opened?.end ?? -1;
+    // Where a renewing stream stops (fixed once the server is known to burst): Infinity, at the claim's end.
+    let cutAt = Number.POSITIVE_INFINITY;
+    const cut = (): number => {
+      if (renew && cutAt === Number.POSITIVE_INFINITY && s.fresh.renewing) {
+        cutAt = startPos + s.fresh.requestBytes(connection.steadyBytesPerSecond) - 1;
+      }
+      return cutAt;
+    };
+    // The last byte this response is read to: its claim's end, or where it is cut or ends before it.
+    const stopAt = (): number => Math.min(lastByte(), responseEnd, cut());
+    const head = new HeadMeter();
     try {
       let response = opened?.response ?? null;
       if (!response) {
         await s.takeSlot(connection, signal);
         sentMs = s.now();
-        const opening = await s.openRange(connection, claim.pos, claim.end, signal);
+        const askEnd = Math.min(claim.end, cut());
+        if (askEnd < claim.end) s.o.adaptations.freshRequests++;
+        const opening = await s.openRange(connection, claim.pos, askEnd, signal);
         // A short answer is legal: take what came, the rest goes back to the pool.
-        s.scheduler.truncate(claim, opening.end);
+        if (opening.end < askEnd) s.scheduler.truncate(claim, opening.end);
+        // A request for part of its claim is read whole (its connection then carries the next one): a split
+        // takes only from after it.
+        else if (askEnd < claim.end) s.scheduler.reserve(claim, askEnd);
         response = opening.response;
         responseEnd = opening.end;
         carries = opening.end;
@@ -81,22 +99,37 @@ export class StreamTransport implements Transport {
         body: response.body,
         sink: s.o.sink,
         offset: claim.pos,
-        lastByte,
+        lastByte: stopAt,
         onBytes: (bytes, next) => {
           const now = s.now();
           s.scheduler.advance(claim, next);
           connection.meter.add(bytes, now);
           connection.lastDataMs = now;
           s.count(bytes, connection, now);
+          if (renew) {
+            const measured = head.add(bytes, now, s.startupSeconds);
+            if (measured) {
+              connection.steadyBytesPerSecond = measured.steadyBytesPerSecond;
+              s.fresh.observe(measured);
+            }
+          }
         },
         pace: limits.length > 0 ? (bytes) => paceAll(limits, bytes, signal) : undefined,
-        extend: extend ? () => s.scheduler.extend(claim, carries) : undefined,
+        // Only a stream read to its claim's end goes on past it.
+        extend: extend ? () => cut() > claim.end && s.scheduler.extend(claim, carries) : undefined,
+        ...(Number.isFinite(responseEnd) ? { bodyEnd: responseEnd } : {}),
       });
-      if (end <= lastByte()) {
-        throw new TruncatedBodyError(s.segmentUrl, lastByte() - startPos + 1, end - startPos);
+      if (end <= stopAt()) {
+        throw new TruncatedBodyError(s.segmentUrl, stopAt() - startPos + 1, end - startPos);
       }
-      if (end > responseEnd) connection.markReadWhole();
-      return true;
+      const more = end <= lastByte();
+      if (end > responseEnd) {
+        connection.markReadWhole();
+        // A connection is given back to its pool a turn of the event loop after its body's end: the claim's
+        // next request, sent sooner, would find it still taken and open another (measured with Node's fetch).
+        if (more) await s.o.ctx.clock.sleep(0);
+      }
+      return { progressed: true, more };
     } catch (error) {
       throw s.failureOf(error, controller);
     } finally {
