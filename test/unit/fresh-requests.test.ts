@@ -26,9 +26,9 @@ describe('fresh requests: which response heads are worth a new request', () => {
   });
 
   it('leaves a burst alone that a round trip would eat (a distant server)', () => {
-    // 2 MiB ahead, but each new request waits 100 ms: 0.8 MiB at 8 MiB/s, more than a quarter of the gain.
-    expect(burstWorthIt({ ...nginxHead, startupSeconds: 0.1 })).toBe(false);
-    expect(burstWorthIt({ ...nginxHead, startupSeconds: 0.04 })).toBe(true);
+    // 1.6 MiB ahead of the rate, but each new request waits 150 ms: 1.2 MiB at 8 MiB/s, more than half the gain.
+    expect(burstWorthIt({ ...nginxHead, startupSeconds: 0.15 })).toBe(false);
+    expect(burstWorthIt({ ...nginxHead, startupSeconds: 0.08 })).toBe(true);
   });
 
   it('sees no burst where nothing steady was measured, or in slow start (a head below the rate)', () => {

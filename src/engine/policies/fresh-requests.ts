@@ -3,7 +3,7 @@
  * response start with a burst: nginx's `limit_rate` allows rate x (whole seconds since the request began + 1), so
  * a response's first write goes out at once, as much as the socket takes. On such a server a stream that asks
  * anew every second or so rides one burst per request, where one long request rides a single one. A new request
- * costs a round trip of idle connection, so streams renew only where the bursts measured are worth several round
+ * costs a round trip of idle connection, so streams renew only where the bursts measured are worth two or more round
  * trips at the connection's rate; elsewhere (a server that paces each connection, a distant link) a stream is one
  * request per claim, as before.
  *
@@ -30,7 +30,7 @@ export const STEADY_MS = 1000;
 /** A head start (bytes beyond the steady rate's share of the head) of at least this long at that rate is a burst. */
 const BURST_SECONDS = 0.1;
 /** ...and it must pay for this many round trips at that rate: a renewal's idle time. */
-const WORTH_ROUND_TRIPS = 4;
+const WORTH_ROUND_TRIPS = 2;
 /** Responses seen each way before the verdict. */
 const VERDICT_AFTER = 2;
 /** A renewing stream asks for what its connection receives in about this long... */
