@@ -42,16 +42,19 @@ describe('fresh requests: which response heads are worth a new request', () => {
 describe('fresh requests: the verdict', () => {
   it('asks for the claim until two responses have burst, then a second at the steady rate', () => {
     const fresh = new FreshRequests();
-    expect(fresh.requestBytes(8 * MIB)).toBe(Number.POSITIVE_INFINITY);
+    expect(fresh.requestBytes(8 * MIB, 256 * MIB, 6)).toBe(Number.POSITIVE_INFINITY);
     fresh.observe(nginxHead);
     expect(fresh.renewing).toBe(false);
     fresh.observe(nginxHead);
     expect(fresh.renewing).toBe(true);
-    expect(fresh.requestBytes(8 * MIB)).toBe(8 * MIB);
+    expect(fresh.requestBytes(8 * MIB, 256 * MIB, 6)).toBe(8 * MIB);
     // A connection not measured yet: the typical steady rate.
-    expect(fresh.requestBytes(0)).toBe(8 * MIB);
+    expect(fresh.requestBytes(0, 256 * MIB, 6)).toBe(8 * MIB);
     // Never less than 1 MiB a request.
-    expect(fresh.requestBytes(100 * 1024)).toBe(MIB);
+    expect(fresh.requestBytes(100 * 1024, 256 * MIB, 6)).toBe(MIB);
+    // Near the end, half of each connection's share of what is left: 24 MiB over 6 connections.
+    expect(fresh.requestBytes(8 * MIB, 24 * MIB, 6)).toBe(2 * MIB);
+    expect(fresh.requestBytes(8 * MIB, 3 * MIB, 6)).toBe(MIB);
   });
 
   it('follows the majority: a server that paces its connections never gets renewals', () => {
@@ -60,7 +63,7 @@ describe('fresh requests: the verdict', () => {
     fresh.observe(nginxHead);
     fresh.observe(nginxHead);
     expect(fresh.renewing).toBe(false);
-    expect(fresh.requestBytes(8 * MIB)).toBe(Number.POSITIVE_INFINITY);
+    expect(fresh.requestBytes(8 * MIB, 256 * MIB, 6)).toBe(Number.POSITIVE_INFINITY);
   });
 });
 

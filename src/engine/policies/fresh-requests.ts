@@ -82,11 +82,14 @@ export class FreshRequests {
    * The most bytes one request asks for, for a connection whose responses keep `steadyBytesPerSecond` after
    * their head (0 when not measured yet: the typical one is used); Infinity, up to its claim's end. The steady
    * rate, not the connection's overall one: with its bursts counted, a second's worth would overrun the second.
+   * Near the end, at most half of each connection's share of what is left (`remainingBytes` over `connections`),
+   * so that the last requests end together.
    */
-  requestBytes(steadyBytesPerSecond: number): number {
+  requestBytes(steadyBytesPerSecond: number, remainingBytes: number, connections: number): number {
     if (!this.renewing) return Number.POSITIVE_INFINITY;
     const rate = steadyBytesPerSecond > 0 ? steadyBytesPerSecond : medianPositive(this.steadyRates);
-    return Math.max(MIN_RENEW_BYTES, Math.floor(rate * RENEW_SECONDS));
+    const tail = Math.ceil(remainingBytes / Math.max(1, connections) / 2);
+    return Math.max(MIN_RENEW_BYTES, Math.min(Math.floor(rate * RENEW_SECONDS), tail));
   }
 }
 

@@ -67,7 +67,8 @@ export class StreamTransport implements Transport {
     let cutAt = Number.POSITIVE_INFINITY;
     const cut = (): number => {
       if (renew && cutAt === Number.POSITIVE_INFINITY && s.fresh.renewing) {
-        cutAt = startPos + s.fresh.requestBytes(connection.steadyBytesPerSecond) - 1;
+        const remaining = s.scheduler.remainingBytes();
+        cutAt = startPos + s.fresh.requestBytes(connection.steadyBytesPerSecond, remaining, s.limit) - 1;
       }
       return cutAt;
     };
@@ -84,9 +85,6 @@ export class StreamTransport implements Transport {
         const opening = await s.openRange(connection, claim.pos, askEnd, signal);
         // A short answer is legal: take what came, the rest goes back to the pool.
         if (opening.end < askEnd) s.scheduler.truncate(claim, opening.end);
-        // A request for part of its claim is read whole (its connection then carries the next one): a split
-        // takes only from after it.
-        else if (askEnd < claim.end) s.scheduler.reserve(claim, askEnd);
         response = opening.response;
         responseEnd = opening.end;
         carries = opening.end;
