@@ -1,7 +1,8 @@
 import { ChecksumMismatchError } from '../engine/errors';
 import type { RemoteFile } from '../engine/types';
 import { browser } from '../shared/browser-api';
-import { collectPieces, drain, readPieces, type StreamSeal } from '../store/piece-reader';
+import { collectPieces } from '../store/piece-collect';
+import { drain, readPieces, type StreamSeal } from '../store/piece-reader';
 import type { JobId, Store } from '../store/schema';
 
 /**

@@ -28,23 +28,18 @@ export interface StreamSeal {
   binding?(): Promise<boolean>;
 }
 
-/** One slice of the file, in order: the stored Blob's part and, when asked for, its bytes, read. */
+/** One slice of the file, in order: its bytes, read from the stored piece. */
 interface Slice {
-  blob: Blob;
-  /** The stored piece the slice is of, and where in it the slice begins. */
-  piece: Blob;
-  at: number;
-  bytes: Uint8Array | null;
+  bytes: Uint8Array;
   last: boolean;
 }
 
 /**
  * The job's file slice by slice, in order, each once the piece holding it is stored. It throws (never ends
  * early) if the pieces are cleared or the job's remote file is no longer `remote` (changed on the server,
- * cancelled, deleted), so a reader never gets a short or spliced file. null: aborted. `read`: the slices'
- * bytes are read too.
+ * cancelled, deleted), so a reader never gets a short or spliced file. null: aborted.
  */
-function cursor(db: Store, jobId: JobId, remote: RemoteFile, signal: AbortSignal, read: boolean) {
+function cursor(db: Store, jobId: JobId, remote: RemoteFile, signal: AbortSignal) {
   const size = remote.size;
   if (size === null) throw new TypeError('reading pieces needs a known size');
   const startGeneration = generation(jobId);
@@ -70,14 +65,14 @@ function cursor(db: Store, jobId: JobId, remote: RemoteFile, signal: AbortSignal
           // where the blob's own stream yields dozens of small ones (README "Benchmarks": the save keeps up).
           const end = Math.min(piece.end + 1, offset + READ_BYTES);
           const blob = piece.blob.slice(offset - piece.start, end - piece.start);
-          const bytes = read ? new Uint8Array(await blob.arrayBuffer()) : null;
+          const bytes = new Uint8Array(await blob.arrayBuffer());
           check(job?.remote); // cleared while reading: the blob may already name another version's bytes
-          const length = bytes?.length ?? blob.size;
+          const length = bytes.length;
           if (offset + length > end) throw new PiecesChangedError(`a stored piece overruns byte ${end}`);
           offset += length;
           if (offset !== end)
             throw new PiecesChangedError(`a stored piece is shorter than its record at byte ${offset}`);
-          return { blob, piece: piece.blob, at: end - length - piece.start, bytes, last: offset === size };
+          return { bytes, last: offset === size };
         }
         if ((await nextChange(jobId, seen, RECHECK_MS, signal)) === 'aborted') return null;
       }
@@ -99,7 +94,7 @@ export function readPieces(
 ): ReadableStream<Uint8Array> {
   let seal: StreamSeal | undefined;
   const cancelled = new AbortController();
-  const slices = cursor(db, jobId, remote, cancelled.signal, true);
+  const slices = cursor(db, jobId, remote, cancelled.signal);
 
   return new ReadableStream<Uint8Array>(
     {
@@ -136,38 +131,11 @@ export function readPieces(
   async function next(controller: ReadableStreamDefaultController<Uint8Array>): Promise<void> {
     if (slices.ended) return release(controller, null);
     const slice = await slices.next();
-    if (!slice?.bytes) return;
+    if (!slice) return;
     if (slice.last) return release(controller, slice.bytes);
     seal?.hash.update(slice.bytes);
     controller.enqueue(slice.bytes);
   }
-}
-
-/**
- * A job's file as one Blob of its stored pieces' parts (no byte is read or copied), following the pieces as
- * they arrive: it resolves once the last one is stored. Rejects as `readPieces` errors, and with an
- * AbortError when `signal` aborts.
- */
-export async function collectPieces(
-  db: Store,
-  jobId: JobId,
-  remote: RemoteFile,
-  signal: AbortSignal,
-): Promise<Blob> {
-  const slices = cursor(db, jobId, remote, signal, false);
-  // Consecutive slices of one stored piece become one part.
-  const parts: { piece: Blob; from: number; to: number }[] = [];
-  while (!slices.ended) {
-    const slice = signal.aborted ? null : await slices.next();
-    if (!slice || signal.aborted) throw new DOMException('the collection was aborted', 'AbortError');
-    const last = parts.at(-1);
-    const to = slice.at + slice.blob.size;
-    if (last?.piece === slice.piece && last.to === slice.at) last.to = to;
-    else parts.push({ piece: slice.piece, from: slice.at, to });
-  }
-  return new Blob(
-    parts.map(({ piece, from, to }) => (from === 0 && to === piece.size ? piece : piece.slice(from, to))),
-  );
 }
 
 /** Reads a stream to its end, keeping nothing: resolves when it closes, rejects when it errors or `signal` aborts. */

@@ -58,6 +58,20 @@ export async function pieceAt(
   return { job, piece };
 }
 
+/** A job's record and all its stored pieces (in file order), read in one transaction. */
+export async function storedPieces(
+  db: Store,
+  jobId: JobId,
+): Promise<{ job: JobRecord | undefined; pieces: PieceRecord[] }> {
+  const tx = db.transaction(['jobs', 'pieces'], 'readonly');
+  const [job, pieces] = await Promise.all([
+    tx.objectStore('jobs').get(jobId),
+    tx.objectStore('pieces').getAll(piecesOf(jobId)),
+  ]);
+  await tx.done;
+  return { job, pieces };
+}
+
 /**
  * Deletes the pieces no unfinished job owns: a job deleted or finished while its pieces were left behind (the
  * worker stopped between the two). Returns how many jobs' pieces went.

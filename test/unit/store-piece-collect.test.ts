@@ -1,7 +1,8 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { putJob } from '../../src/store/jobs';
-import { collectPieces, PiecesChangedError } from '../../src/store/piece-reader';
+import { collectPieces } from '../../src/store/piece-collect';
+import { PiecesChangedError } from '../../src/store/piece-reader';
 import { clearPieces, putPiece } from '../../src/store/pieces';
 import { type JobId, newJobId, openStore, type Store } from '../../src/store/schema';
 import { runningJob, testRemote } from '../helpers/stored-jobs';
@@ -61,6 +62,24 @@ describe('collectPieces', () => {
     await clearPieces(db, id);
     await putPiece(db, id, 0, piece(0, 29));
     await expect(collected).rejects.toBeInstanceOf(PiecesChangedError);
+  });
+
+  it('rejects when the job comes to hold another file before its pieces are all in', async () => {
+    await putPiece(db, id, 0, piece(0, 9));
+    const collected = collectPieces(db, id, remote, new AbortController().signal);
+    collected.catch(() => {});
+    await tick();
+    await putJob(db, { ...runningJob(id, { ...remote, etag: '"other"' }), done: [{ start: 0, end: 9 }] });
+    await putPiece(db, id, 10, piece(10, 29));
+    await expect(collected).rejects.toBeInstanceOf(PiecesChangedError);
+  });
+
+  it('takes the whole file from pieces stored before it was called', async () => {
+    await putPiece(db, id, 10, piece(10, 19));
+    await putPiece(db, id, 0, piece(0, 9));
+    await putPiece(db, id, 20, piece(20, 29));
+    const blob = await collectPieces(db, id, remote, new AbortController().signal);
+    expect(await bytesOf(blob)).toEqual(file);
   });
 
   it('rejects with an AbortError when the save is dropped while it waits for pieces', async () => {
