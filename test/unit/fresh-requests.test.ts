@@ -81,4 +81,30 @@ describe('fresh requests: measuring a response head', () => {
     expect(head && burstWorthIt(head)).toBe(true);
     expect(meter.add(2 * MIB, 3000, 0.001)).toBeNull();
   });
+
+  it('measures a response on a connection whose steady rate is known on its head alone', () => {
+    const bursting = new HeadMeter(8 * MIB);
+    expect(bursting.add(2 * MIB, 1000, 0.001)).toBeNull();
+    const head = bursting.add(64 * 1024, 1000 + HEAD_MS + 1, 0.001);
+    expect(head).toEqual({ headBytes: 2 * MIB, steadyBytesPerSecond: 8 * MIB, startupSeconds: 0.001 });
+    // A renewed request that came without a burst (the server gave one to each connection's first response only).
+    const plain = new HeadMeter(8 * MIB);
+    expect(plain.add(256 * 1024, 1000, 0.001)).toBeNull();
+    const flat = plain.add(256 * 1024, 1000 + HEAD_MS + 1, 0.001);
+    expect(flat && burstWorthIt(flat)).toBe(false);
+  });
+});
+
+describe('fresh requests: a server that stops bursting', () => {
+  it('stops renewing once more responses came without a burst than with one', () => {
+    const fresh = new FreshRequests();
+    fresh.observe(nginxHead);
+    fresh.observe(nginxHead);
+    expect(fresh.renewing).toBe(true);
+    fresh.observe(pacedHead);
+    fresh.observe(pacedHead);
+    expect(fresh.renewing).toBe(false);
+    fresh.observe(pacedHead);
+    expect(fresh.requestBytes(8 * MIB, 256 * MIB, 6)).toBe(Number.POSITIVE_INFINITY);
+  });
 });

@@ -95,13 +95,18 @@ export class FreshRequests {
 
 /**
  * Follows one response's start for FreshRequests: `add` every arrival; once HEAD_MS + STEADY_MS have passed
- * since the first, it returns the measured head (once), else null.
+ * since the first, it returns the measured head (once), else null. A connection whose steady rate is known
+ * already (`knownSteadyBytesPerSecond`, from its earlier response) is measured on the head alone, right after
+ * HEAD_MS: a renewed request lasts about a second, too short for both windows, and its head still tells whether
+ * the server keeps bursting (a server that gave only each connection's first response a burst stops the renewals).
  */
 export class HeadMeter {
   private startMs: number | null = null;
   private headBytes = 0;
   private steadyBytes = 0;
   private done = false;
+
+  constructor(private readonly knownSteadyBytesPerSecond = 0) {}
 
   add(bytes: number, nowMs: number, startupSeconds: number): ResponseHead | null {
     if (this.done) return null;
@@ -110,6 +115,14 @@ export class HeadMeter {
     if (since <= HEAD_MS) {
       this.headBytes += bytes;
       return null;
+    }
+    if (this.knownSteadyBytesPerSecond > 0) {
+      this.done = true;
+      return {
+        headBytes: this.headBytes,
+        steadyBytesPerSecond: this.knownSteadyBytesPerSecond,
+        startupSeconds,
+      };
     }
     if (since <= HEAD_MS + STEADY_MS) {
       this.steadyBytes += bytes;

@@ -74,7 +74,7 @@ export class StreamTransport implements Transport {
     };
     // The last byte this response is read to: its claim's end, or where it is cut or ends before it.
     const stopAt = (): number => Math.min(lastByte(), responseEnd, cut());
-    const head = new HeadMeter();
+    const head = new HeadMeter(connection.steadyBytesPerSecond);
     try {
       let response = opened?.response ?? null;
       if (!response) {
