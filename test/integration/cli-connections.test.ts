@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { accel, fileSha256 } from '../helpers/accel-cli';
 import { MIB } from '../helpers/run-engine';
-import { gets, useServers } from '../helpers/served';
-import { patternSource, type RequestRecord, sha256Of, sharedLinkServer } from '../server';
+import { gets, peakConcurrency, useServers } from '../helpers/served';
+import { patternSource, sha256Of, sharedLinkServer } from '../server';
 
 const { serve } = useServers();
 let dir = '';
@@ -16,22 +16,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
-
-/** Most requests in flight at once, from the server's log. */
-function peakConcurrency(requests: readonly RequestRecord[]): number {
-  const events = requests.flatMap((r) => [
-    { at: r.startedAtMs, d: 1 },
-    { at: r.endedAtMs ?? Number.POSITIVE_INFINITY, d: -1 },
-  ]);
-  events.sort((a, b) => a.at - b.at || a.d - b.d);
-  let now = 0;
-  let peak = 0;
-  for (const e of events) {
-    now += e.d;
-    peak = Math.max(peak, now);
-  }
-  return peak;
-}
 
 describe('CLI connections', () => {
   // One connection gets 3 MiB/s and two already fill the 4 MiB/s link: the ramp stops early, -n does not ramp.

@@ -7,7 +7,7 @@ import { createFetcher } from '../../src/net/fetcher';
 import { systemClock } from '../../src/shared/system-clock';
 import { MemorySink, PieceMemorySink } from '../helpers/memory-sink';
 import { MIB, runEngine } from '../helpers/run-engine';
-import { gets, useServers } from '../helpers/served';
+import { gets, peakConcurrency, useServers } from '../helpers/served';
 import {
   connectionLimitServer,
   correctServer,
@@ -26,22 +26,6 @@ const { serve } = useServers();
 function rangeOf(r: RequestRecord): { start: number; end: number } {
   const [, start, end] = /bytes=(\d+)-(\d*)/.exec(r.range ?? '') ?? [];
   return { start: Number(start), end: end ? Number(end) : Number.POSITIVE_INFINITY };
-}
-
-/** Most requests in flight at once, from the server's log. */
-function peakConcurrency(requests: readonly RequestRecord[]): number {
-  const events = requests.flatMap((r) => [
-    { at: r.startedAtMs, d: 1 },
-    { at: r.endedAtMs ?? Number.POSITIVE_INFINITY, d: -1 },
-  ]);
-  events.sort((a, b) => a.at - b.at || a.d - b.d);
-  let now = 0;
-  let peak = 0;
-  for (const e of events) {
-    now += e.d;
-    peak = Math.max(peak, now);
-  }
-  return peak;
 }
 
 describe('endgame races', () => {
