@@ -1,7 +1,7 @@
 /**
  * Fresh requests (stream mode). Some servers meter each response rather than each connection, and let every new
  * response start with a burst: nginx's `limit_rate` allows rate x (whole seconds since the request began + 1), so
- * a response's first write goes out at once, as much as the socket takes. On such a server a stream that asks
+ * a response's first write goes out at once, up to 2 MiB (docs/platform.md fact 18). On such a server a stream that asks
  * anew every second or so rides one burst per request, where one long request rides a single one. A new request
  * costs a round trip of idle connection, so streams renew only where the bursts measured are worth two or more round
  * trips at the connection's rate; elsewhere (a server that paces each connection, a distant link) a stream is one

@@ -124,7 +124,7 @@ export class StreamTransport implements Transport {
       if (end > responseEnd) {
         connection.markReadWhole();
         // A connection is given back to its pool a turn of the event loop after its body's end: the claim's
-        // next request, sent sooner, would find it still taken and open another (measured with Node's fetch).
+        // next request, sent sooner, would find it still taken and open another (docs/platform.md fact 19).
         if (more) await s.o.ctx.clock.sleep(0);
       }
       return { progressed: true, more };
