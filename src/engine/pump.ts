@@ -16,9 +16,11 @@ export interface PumpOptions {
   extend?: () => boolean;
   /**
    * The last file offset the body carries, when known. A body read up to it is read on to its end (nothing more
-   * comes), so that its connection is free for the next request at once rather than opened anew.
+   * comes), so that its connection is free for the next request at once rather than opened anew; at most until
+   * `drainWithin` resolves (a server that sends every byte but never ends its body is not waited for).
    */
   bodyEnd?: number;
+  drainWithin?: (signal: AbortSignal) => Promise<void>;
 }
 
 /**
@@ -27,7 +29,7 @@ export interface PumpOptions {
  * still written (they were validated with the response), then the read error is rethrown.
  */
 export async function pump(options: PumpOptions): Promise<number> {
-  const { body, sink, offset, lastByte, onBytes, pace, extend, bodyEnd } = options;
+  const { body, sink, offset, lastByte, onBytes, pace, extend, bodyEnd, drainWithin } = options;
   const reader = body.getReader();
   const batch: Uint8Array[] = [];
   let batchStart = offset;
@@ -77,7 +79,11 @@ export async function pump(options: PumpOptions): Promise<number> {
     throw error;
   }
   await flush();
-  if (bodyEnd !== undefined && pos === bodyEnd + 1) await reader.read().catch(() => {});
+  if (bodyEnd !== undefined && pos === bodyEnd + 1 && drainWithin) {
+    const drained = new AbortController();
+    await Promise.race([reader.read().catch(() => {}), drainWithin(drained.signal).catch(() => {})]);
+    drained.abort();
+  }
   reader.cancel().catch(() => {});
   return pos;
 }

@@ -9,6 +9,9 @@ import type { Connection } from './connection';
 import type { SessionContext } from './context';
 import type { FetchOutcome, Opened, Transport, WonTail } from './transport';
 
+/** How long a body read to its last byte is given to end before it is cancelled (its connection then closes). */
+const DRAIN_MS = 50;
+
 /**
  * Stream mode (`sink.write` only, the CLI): one request per claim, its body read here and written in batches of
  * the sink's preferred size; reads are paced by the speed limits. A free connection splits off the back of the
@@ -115,7 +118,9 @@ export class StreamTransport implements Transport {
         pace: limits.length > 0 ? (bytes) => paceAll(limits, bytes, signal) : undefined,
         // Only a stream read to its claim's end goes on past it.
         extend: extend ? () => cut() > claim.end && s.scheduler.extend(claim, carries) : undefined,
-        ...(Number.isFinite(responseEnd) ? { bodyEnd: responseEnd } : {}),
+        ...(Number.isFinite(responseEnd)
+          ? { bodyEnd: responseEnd, drainWithin: (done: AbortSignal) => s.o.ctx.clock.sleep(DRAIN_MS, done) }
+          : {}),
       });
       if (end <= stopAt()) {
         throw new TruncatedBodyError(s.segmentUrl, stopAt() - startPos + 1, end - startPos);
