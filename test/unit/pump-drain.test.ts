@@ -30,20 +30,25 @@ function body(size: number, ends: boolean): { stream: ReadableStream<Uint8Array>
   return { stream, cancelled: () => cancelled };
 }
 
+/** Pumps all 4096 bytes of `stream`, told that the body ends there, given 50 ms of `clock` to end. */
+function pumpAll(stream: ReadableStream<Uint8Array>, sink: PieceSink, clock: ManualClock): Promise<number> {
+  return pump({
+    body: stream,
+    sink,
+    offset: 0,
+    lastByte: () => 4095,
+    onBytes: () => {},
+    bodyEnd: 4095,
+    drainWithin: (signal) => clock.sleep(50, signal),
+  });
+}
+
 describe('pump: reading a body on to its end', () => {
   it('reads a body that has ended to its end without waiting, and never cancels it', async () => {
     const clock = new ManualClock();
     const { sink, bytes } = memorySink();
     const b = body(4096, true);
-    const end = await pump({
-      body: b.stream,
-      sink,
-      offset: 0,
-      lastByte: () => 4095,
-      onBytes: () => {},
-      bodyEnd: 4095,
-      drainWithin: (signal) => clock.sleep(50, signal),
-    });
+    const end = await pumpAll(b.stream, sink, clock);
     expect(end).toBe(4096);
     expect(bytes()).toBe(4096);
     expect(clock.now()).toBe(0);
@@ -55,19 +60,7 @@ describe('pump: reading a body on to its end', () => {
     const { sink, bytes } = memorySink();
     const b = body(4096, false);
     const started = clock.now();
-    const end = await runSettled(
-      clock,
-      pump({
-        body: b.stream,
-        sink,
-        offset: 0,
-        lastByte: () => 4095,
-        onBytes: () => {},
-        bodyEnd: 4095,
-        drainWithin: (signal) => clock.sleep(50, signal),
-      }),
-      1000,
-    );
+    const end = await runSettled(clock, pumpAll(b.stream, sink, clock), 1000);
     expect(end).toBe(4096);
     expect(bytes()).toBe(4096);
     expect(clock.now() - started).toBeGreaterThanOrEqual(50);

@@ -1,13 +1,14 @@
 /**
  * Fresh requests (stream mode). Some servers meter each response rather than each connection, and let every new
  * response start with a burst: nginx's `limit_rate` allows rate x (whole seconds since the request began + 1), so
- * a response's first write goes out at once, up to 2 MiB (docs/platform.md fact 18). On such a server a stream that asks
- * anew every second or so rides one burst per request, where one long request rides a single one. A new request
- * costs a round trip of idle connection, so streams renew only where the bursts measured are worth two or more round
- * trips at the connection's rate; elsewhere (a server that paces each connection, a distant link) a stream is one
- * request per claim, as before.
+ * a response's first write goes out at once, up to 2 MiB (docs/platform.md fact 18). On such a server a stream
+ * that asks anew every second or so rides one burst per request, where one long request rides a single one. A new
+ * request costs a round trip of idle connection, so streams renew only where the bursts measured are worth two or
+ * more round trips at the connection's rate; elsewhere (a server that paces each connection, a distant link) a
+ * stream is one request per claim, as before.
  *
- * Each response is measured once: the bytes of its first HEAD_MS against the rate it then keeps over STEADY_MS.
+ * Each response is measured once: the bytes of its first HEAD_MS against the rate it then keeps over STEADY_MS
+ * (or, on a connection whose steady rate is known, against that: see HeadMeter).
  *
  *   unknown ──(two responses started with a burst worth it, more than without)──▶ renewing
  *      │
@@ -34,7 +35,7 @@ const WORTH_ROUND_TRIPS = 2;
 /** Responses seen each way before the verdict. */
 const VERDICT_AFTER = 2;
 /** A renewing stream asks for what its connection receives in about this long... */
-export const RENEW_SECONDS = 1;
+const RENEW_SECONDS = 1;
 /** ...and never less than this. */
 const MIN_RENEW_BYTES = 1024 * 1024;
 /** The typical steady rate is the median of this many latest responses' that burst. */
