@@ -14,6 +14,7 @@ export default defineConfig({
           name: 'unit',
           // Integration tests move real bytes through real sockets and child processes on a shared machine.
           testTimeout: 30_000,
+          expect: { poll: { timeout: 10_000 } },
           include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/server/**/*.test.ts'],
           environment: 'node',
           // The fake `chrome` webextension-polyfill needs to find when src/shared/browser-api.ts is imported.
@@ -32,6 +33,8 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 60_000,
+          // expect.poll gives up after 1 s by default: too short for a browser on a shared, loaded machine.
+          expect: { poll: { timeout: 20_000, interval: 100 } },
           sequence: { groupOrder: 1 },
         },
       },
