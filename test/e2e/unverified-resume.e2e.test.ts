@@ -40,10 +40,14 @@ it('resumes a download without validators after a worker stop, warns that identi
   await waitForPieces(browser, 2);
 
   await stopWorker(browser);
+  const requestsAtStop = server.requests.length;
   await expect.poll(() => openRequests(server), { timeout: 5_000 }).toBe(0);
   const stored = await readStore(browser);
   const [id] = Object.keys(stored.jobs);
-  expect(stored.jobs[id as string]?.warning ?? null).toBeNull(); // nothing to warn about before the resume
+  // Nothing to warn about before the resume. The worker may already have been woken (downloads.onChanged of
+  // the save its stop broke) and resumed: its probe, logged before it answers, comes first then.
+  if (server.requests.length === requestsAtStop)
+    expect(stored.jobs[id as string]?.warning ?? null).toBeNull();
   const kept = stored.pieces.map(([, start, end]) => ({ start, end }));
   const requestsBefore = server.requests.length;
 
