@@ -21,6 +21,7 @@ import { firefoxCappedRows } from './firefox-bench';
 import { browserMemoryBytes, sampleMemory } from './memory';
 import { nginxInstalled } from './nginx-files';
 import { createPageServer, linkPage } from './pages';
+import { timedClick } from './timed-click';
 
 const MIB = 1024 * 1024;
 const SIZE_MIB = Number(process.env.BENCH_SIZE_MIB ?? 256);
@@ -54,8 +55,7 @@ async function download(
     await new Promise((r) => setTimeout(r, 1000)); // settle after page load
     const baseline = memory ? await browserMemoryBytes(browser.profileDir) : 0;
     const sampler = memory ? sampleMemory(browser.profileDir) : null;
-    const started = performance.now();
-    await browser.page.click('#file');
+    const { clickedAt: started } = await timedClick(browser.page, '#file');
     const path = await waitForFile(browser.downloadDir, name, source.size, {
       timeoutMs: 900_000,
       pollMs: 5,

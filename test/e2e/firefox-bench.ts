@@ -5,6 +5,7 @@ import { timeline } from './bench-timeline';
 import { watchDir } from './firefox/dir-watch';
 import { launchFirefox, type TestFirefox, waitForFirefoxFile } from './firefox/firefox';
 import { createPageServer, linkPage } from './pages';
+import { timedClick } from './timed-click';
 
 /**
  * The browser benchmark's Firefox rows (BENCH_FIREFOX=1, the default): click to file on a server capping each
@@ -53,8 +54,7 @@ async function timedDownload(firefox: TestFirefox, sizeMiB: number, capMiB: numb
     await page.goto(pages.origin);
     await new Promise((r) => setTimeout(r, 1000));
     const watch = TIMELINE ? watchDir(firefox.downloadDir) : null;
-    const started = performance.now();
-    await page.click('#file');
+    const { clickedAt: started, driverMs } = await timedClick(page, '#file');
     const path = await waitForFirefoxFile(firefox.downloadDir, name, source.size, {
       timeoutMs: 900_000,
       pollMs: 5,
@@ -64,7 +64,9 @@ async function timedDownload(firefox: TestFirefox, sizeMiB: number, capMiB: numb
     if (watch) {
       const files = watch.stop();
       console.log(`${name}: ${timeline(server.requests, started, finished, CONNECTIONS)}`);
-      console.log(`${name}: ${takeOverTimeline(server.requests, files, started)}`);
+      console.log(
+        `${name}: ${takeOverTimeline(server.requests, files, started)}, driver's click ${Math.round(driverMs)} ms`,
+      );
     }
     await rm(path);
     await page.close().catch(() => {});
