@@ -24,6 +24,8 @@ const KEEP_MS = 60_000;
 
 export class ResponseLog {
   private readonly entries = new Map<string, ResponseValidators & { sizeBytes: number | null; at: number }>();
+  /** `sizeOf` calls waiting for the next response. */
+  private readonly waiting = new Set<() => void>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -45,6 +47,7 @@ export class ResponseLog {
       if (this.entries.size <= KEEP) break;
       this.entries.delete(key);
     }
+    for (const wake of this.waiting) wake();
   }
 
   /** The validators of the browser's latest response from `url`, if it came within the last minute. */
@@ -59,15 +62,23 @@ export class ResponseLog {
    * Firefox may deliver a download's onCreated before the webRequest event of its response (measured).
    */
   async sizeOf(urls: readonly string[], waitMs: number): Promise<number | null> {
-    const deadline = this.now() + waitMs;
-    for (;;) {
-      for (const url of urls) {
-        const size = this.size(url);
-        if (size !== null) return size;
-      }
-      if (this.now() >= deadline) return null;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    const found = () => urls.map((url) => this.size(url)).find((size) => size !== null) ?? null;
+    const now = found();
+    if (now !== null || waitMs <= 0 || urls.length === 0) return now;
+    // Woken by each response noted (the take-over waits on this, so no polling interval adds to it).
+    return new Promise((resolve) => {
+      const done = (size: number | null) => {
+        clearTimeout(timer);
+        this.waiting.delete(wake);
+        resolve(size);
+      };
+      const wake = () => {
+        const size = found();
+        if (size !== null) done(size);
+      };
+      const timer = setTimeout(() => done(null), waitMs);
+      this.waiting.add(wake);
+    });
   }
 
   /** The size the browser's latest 200 from `url` declared, if it came within the last minute. */

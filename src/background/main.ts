@@ -105,7 +105,9 @@ browser.downloads.onCreated.addListener(async (created) => {
   // Chromium reports the URL after redirects as finalUrl (Firefox's schema has no such field).
   const item = created as typeof created & { finalUrl?: string };
   // Firefox reports totalBytes -1 here: the size its response declared stands in (browser-responses.ts).
-  const urls = [item.finalUrl, item.url].filter((u): u is string => !!u);
+  // Only web responses are logged: a blob: or data: download (this add-on's own saves among them) has none to
+  // wait for.
+  const urls = [item.finalUrl, item.url].filter((u): u is string => !!u && /^https?:/i.test(u));
   const totalBytes = item.totalBytes > 0 ? item.totalBytes : ((await responses.sizeOf(urls, 1_000)) ?? -1);
   await takeOver(
     { ...item, totalBytes },

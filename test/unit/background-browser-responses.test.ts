@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ResponseLog } from '../../src/background/browser-responses';
 import { ManualClock } from '../helpers/manual-clock';
 
@@ -59,6 +59,31 @@ describe('the log of the browser’s responses', () => {
     );
     expect(await log.sizeOf(['https://cdn.example/none', later], 2_000)).toBe(5);
     expect(await log.sizeOf(['https://cdn.example/none'], 50)).toBeNull();
+  });
+
+  it('answers the moment the awaited response is noted, not on a polling tick', async () => {
+    vi.useFakeTimers();
+    try {
+      const log = new ResponseLog();
+      const later = `${file}?soon`;
+      let size: number | null | undefined;
+      void log.sizeOf([later], 1_000).then((s) => {
+        size = s;
+      });
+      log.record({
+        url: `${file}?other`,
+        statusCode: 200,
+        responseHeaders: headers({ 'content-length': '9' }),
+      });
+      await vi.advanceTimersByTimeAsync(1);
+      expect(size).toBeUndefined(); // another URL's response does not answer
+      log.record({ url: later, statusCode: 200, responseHeaders: headers({ 'content-length': '7' }) });
+      await vi.advanceTimersByTimeAsync(0); // the promise's own steps, no time
+      expect(size).toBe(7);
+      expect(vi.getTimerCount()).toBe(0); // its timeout cleared
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('forgets a response after a minute', async () => {
