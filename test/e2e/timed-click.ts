@@ -2,7 +2,7 @@
  * The benchmarks' click: when the page itself saw it, on this process's `performance.now()` clock (the clock of
  * the server's request log). Timing from before the driver's `click()` would also count the driver's own round
  * trips to find the element, scroll it into view and move the pointer there, which no user's click costs: over
- * WebDriver BiDi those took 70-120 ms of Firefox's click-to-file time (README "Benchmarks").
+ * WebDriver BiDi puppeteer's click reached Firefox's page 91-208 ms after it was asked (README "Benchmarks").
  */
 interface ClickablePage {
   click(selector: string): Promise<unknown>;
