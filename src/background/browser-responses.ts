@@ -63,8 +63,8 @@ export class ResponseLog {
    */
   async sizeOf(urls: readonly string[], waitMs: number): Promise<number | null> {
     const found = () => urls.map((url) => this.size(url)).find((size) => size !== null) ?? null;
-    const now = found();
-    if (now !== null || waitMs <= 0 || urls.length === 0) return now;
+    const known = found();
+    if (known !== null || waitMs <= 0 || urls.length === 0) return known;
     // Woken by each response noted (the take-over waits on this, so no polling interval adds to it).
     return new Promise((resolve) => {
       const done = (size: number | null) => {
